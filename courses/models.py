@@ -1,0 +1,360 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learning_platform.uploads import ValidatedImageField, safe_filename
+
+from .validators import (
+    validate_attachment,
+    validate_video_file,
+    validate_video_url,
+    video_embed_url,
+)
+
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt", "Português"),
+    ("it", "Italiano"),
+]
+
+
+def private_storage():
+    """Storage for files that only enrolled learners may download (never a public URL)."""
+    return storages["private"]
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.lesson.course_id}/{safe_filename(filename)}"
+
+
+def lesson_video_path(instance, filename):
+    return f"videos/{instance.course_id}/{safe_filename(filename)}"
+
+
+class CategoryManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CategoryManager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="category_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("courses:category", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.parent_id and (self.parent.parent_id or self.parent_id == self.pk):
+            raise ValidationError({"parent": _("Categories nest two levels deep at most.")})
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Course.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def taught_by(self, user):
+        return self.filter(instructors=user)
+
+    def visible_to(self, user):
+        """Published courses, plus drafts the user teaches (all drafts for staff)."""
+        if user.is_authenticated and user.is_superuser:
+            return self.all()
+        if user.is_authenticated and user.is_staff:
+            return self.filter(
+                Q(status=Course.Status.PUBLISHED, published_at__lte=timezone.now())
+                | Q(instructors=user)
+            ).distinct()
+        return self.published()
+
+    def with_instructors(self):
+        from users.models import User
+
+        return self.prefetch_related(
+            Prefetch(
+                "instructors",
+                queryset=User.objects.only("id", "username", "name", "email", "avatar").order_by(
+                    "courseinstructor__order", "courseinstructor__id"
+                ),
+            )
+        )
+
+    def for_cards(self):
+        """Everything a course card renders, in a fixed number of queries."""
+        return self.select_related("category", "category__parent").with_instructors()
+
+
+class Course(models.Model):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+        ALL = "all", _("All levels")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    subtitle = models.CharField(_("subtitle"), max_length=250, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: **bold**, _italic_, lists, links, code.")
+    )
+    cover_image = ValidatedImageField(
+        _("cover image"), upload_to="covers/", blank=True, max_size=(1280, 720)
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="courses", verbose_name=_("category")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.ALL)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CourseInstructor",
+        related_name="courses_taught",
+        verbose_name=_("instructors"),
+    )
+    learning_outcomes = models.JSONField(
+        _("what you will learn"), default=list, blank=True, help_text=_("One outcome per line.")
+    )
+    requirements = models.JSONField(
+        _("requirements"), default=list, blank=True, help_text=_("One requirement per line.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    # Denormalised counters, kept right by courses.services and learning.services.
+    lesson_count = models.PositiveIntegerField(_("lessons"), default=0, editable=False)
+    total_duration = models.PositiveIntegerField(
+        _("total duration (minutes)"), default=0, editable=False
+    )
+    enrollment_count = models.PositiveIntegerField(_("enrolments"), default=0, editable=False)
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, default=0, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating_average__gte=0, rating_average__lte=5),
+                name="course_rating_average_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="course_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="course_status_published"),
+            models.Index(fields=["status", "category"], name="course_status_category"),
+            models.Index(fields=["status", "level"], name="course_status_level"),
+            models.Index(fields=["status", "language"], name="course_status_language"),
+            models.Index(fields=["status", "-enrollment_count"], name="course_status_popular"),
+            models.Index(fields=["status", "-rating_average"], name="course_status_rating"),
+            models.Index(fields=["status", "total_duration"], name="course_status_duration"),
+            models.Index(fields=["status", "title"], name="course_status_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("courses:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_taught_by(self, user):
+        return user.is_authenticated and self.instructors.filter(pk=user.pk).exists()
+
+
+class CourseInstructor(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("instructor")
+        verbose_name_plural = _("instructors")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="unique_course_instructor")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.course}"
+
+
+class Section(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="sections", verbose_name=_("course")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["course", "order"], name="section_course_order")]
+
+    def __str__(self):
+        return self.title
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        VIDEO = "video", _("Video")
+        FILE = "file", _("File")
+
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("section")
+    )
+    # Copied from the section so that a slug can be unique within its course in the database.
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="lessons", editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    video_url = models.URLField(
+        _("video URL"),
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("YouTube or Vimeo link; shown as a privacy-friendly embed."),
+    )
+    video_file = models.FileField(
+        _("video file"),
+        upload_to=lesson_video_path,
+        storage=private_storage,
+        blank=True,
+        validators=[validate_video_file],
+        help_text=_("MP4 or WebM."),
+    )
+    duration = models.PositiveIntegerField(_("duration (minutes)"), default=0)
+    is_preview = models.BooleanField(
+        _("free preview"), default=False, help_text=_("Anyone can watch it without enrolling.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="unique_lesson_slug_in_course"),
+            models.CheckConstraint(
+                condition=Q(duration__lte=100_000), name="lesson_duration_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["section", "order"], name="lesson_section_order")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.section_id:
+            self.course_id = self.section.course_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.kind == self.Kind.VIDEO and not (self.video_url or self.video_file):
+            raise ValidationError(
+                {"video_url": _("A video lesson needs a video link or an uploaded video file.")}
+            )
+
+    def get_absolute_url(self):
+        return reverse(
+            "learning:lesson", kwargs={"slug": self.course.slug, "lesson_slug": self.slug}
+        )
+
+    @property
+    def video_embed_url(self):
+        return video_embed_url(self.video_url)
+
+
+class Attachment(models.Model):
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("lesson")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        validators=[validate_attachment],
+        max_length=255,
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            try:
+                self.size = self.file.size
+            except OSError:
+                pass
+        super().save(*args, **kwargs)
+

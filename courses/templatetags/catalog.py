@@ -1,0 +1,55 @@
+"""Template helpers for catalog pages: Markdown, durations, rating stars."""
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+MARKDOWN_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
+    "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "img",
+}  # fmt: skip
+MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+@register.filter
+def markdown(text):
+    """Render Markdown, then sanitise the HTML (no scripts, event handlers or javascript: URLs)."""
+    html = markdown_lib.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+@register.filter
+def duration(minutes):
+    """45 → "45 min", 135 → "2 h 15 min"."""
+    try:
+        minutes = int(minutes or 0)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+@register.inclusion_tag("courses/includes/rating_stars.html")
+def rating_stars(average, count=None):
+    average = float(average or 0)
+    stars = []
+    for position in range(1, 6):
+        if average >= position - 0.25:
+            stars.append("full")
+        elif average >= position - 0.75:
+            stars.append("half")
+        else:
+            stars.append("empty")
+    return {"average": average, "count": count, "stars": stars}

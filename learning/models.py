@@ -1,0 +1,131 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Lesson
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    created = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-last_activity_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment"),
+        ]
+        indexes = [models.Index(fields=["user", "-last_activity_at"], name="enrollment_activity")]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+
+class LessonProgress(models.Model):
+    """A lesson the learner has completed (the row is removed when marked not done)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    # Copied from the lesson so a course's progress is one indexed count.
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lesson_progress")
+    completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_progress"),
+        ]
+        indexes = [models.Index(fields=["user", "course"], name="progress_user_course")]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
+
+
+class Review(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("review"), max_length=5000)
+    progress_percent = models.PositiveSmallIntegerField(
+        _("progress when written (%)"), default=0, editable=False
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-updated", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_review"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="review_progress_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "-updated"], name="review_course_recent")]
+
+    def __str__(self):
+        return f"{self.rating}★ by {self.user} on {self.course}"
+
+
+class Certificate(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    # Snapshots, so a certificate keeps saying what it said when issued.
+    learner_name = models.CharField(_("learner name"), max_length=120)
+    course_title = models.CharField(_("course title"), max_length=200)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_certificate"),
+        ]
+
+    def __str__(self):
+        return f"{self.course_title} – {self.learner_name}"
+
+    def get_absolute_url(self):
+        return reverse("learning:certificate", kwargs={"uuid": self.uuid})
+
+
+class WishlistItem(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="wishlisted_by")
+    created = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wishlist item")
+        verbose_name_plural = _("wishlist items")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_wishlist_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} wishes {self.course}"

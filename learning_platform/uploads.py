@@ -1,0 +1,117 @@
+"""Validated uploads shared by every app: images are decoded, checked and re-encoded before they
+are stored; other files are checked against an allow-list of types and a size cap."""
+
+import io
+import os
+import re
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def safe_filename(name: str, *, default: str = "file") -> str:
+    """Strip directories, control characters and anything but [A-Za-z0-9._-] from a file name."""
+    name = os.path.basename(str(name).replace("\\", "/"))
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-_")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = stem[:80] or default
+    return f"{stem}.{ext.lower()[:10]}" if ext else stem
+
+
+def reencode_image(upload, *, max_size: tuple[int, int]):
+    """Decode an uploaded image with Pillow and return a re-encoded copy (or raise ValidationError).
+
+    Refuses anything that is not a real JPEG, PNG or WebP, files over IMAGE_UPLOAD_MAX_BYTES and
+    images over IMAGE_UPLOAD_MAX_PIXELS (checked from the header, before decoding, so a
+    decompression bomb never expands). EXIF orientation is applied and metadata dropped.
+    """
+    if upload.size and upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The image is too large (%(size)d MB at most).")
+            % {"size": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise forms.ValidationError(
+            _("Upload a valid image: this file is not a JPEG, PNG or WebP picture."),
+            code="invalid_image",
+        ) from exc
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        raise forms.ValidationError(
+            _("Only JPEG, PNG and WebP images are accepted."), code="invalid_image_format"
+        )
+    if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+        raise forms.ValidationError(
+            _("The image has too many pixels (%(max)d megapixels at most).")
+            % {"max": settings.IMAGE_UPLOAD_MAX_PIXELS // 1_000_000},
+            code="too_many_pixels",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+            image.thumbnail(max_size, Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            image.save(buffer, format="WEBP", quality=82, method=4)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise forms.ValidationError(
+            _("Upload a valid image: this file could not be read."), code="invalid_image"
+        ) from exc
+    stem = safe_filename(os.path.splitext(getattr(upload, "name", "") or "image")[0], default="image")
+    return InMemoryUploadedFile(
+        buffer, None, f"{stem}.webp", "image/webp", buffer.getbuffer().nbytes, None
+    )
+
+
+class ValidatedImageFormField(forms.ImageField):
+    """An ImageField that re-encodes the upload to WebP within max_size (see reencode_image)."""
+
+    default_error_messages = {"invalid_image": ""}
+
+    def __init__(self, *, max_size=(1600, 1600), **kwargs):
+        self.max_size = max_size
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        # Skip forms.ImageField.to_python: reencode_image does its checks, with our own caps.
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        return reencode_image(upload, max_size=self.max_size)
+
+
+class ValidatedImageField(models.ImageField):
+    """Model ImageField whose forms (site and admin) validate and re-encode uploads."""
+
+    def __init__(self, *args, max_size=(1600, 1600), **kwargs):
+        self.max_size = tuple(max_size)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["max_size"] = self.max_size
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(
+            **{"form_class": ValidatedImageFormField, "max_size": self.max_size, **kwargs}
+        )

@@ -1,0 +1,122 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from learning_platform.uploads import ValidatedImageField
+
+INSTRUCTORS_GROUP = "Instructors"
+
+username_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9_-]*\Z",
+    _("Use lowercase letters, digits, hyphens and underscores only."),
+)
+
+
+class UserQuerySet(models.QuerySet):
+    def instructors(self):
+        return self.filter(groups__name=INSTRUCTORS_GROUP, is_staff=True, is_active=True)
+
+
+class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
+    """Users log in with their email address; the public username is made up when missing."""
+
+    use_in_migrations = True
+
+    def _create_user(self, username, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), username=username or "", **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(extra_fields.pop("username", ""), email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(extra_fields.pop("username", ""), email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    @classmethod
+    def normalize_email(cls, email):
+        return (email or "").strip().lower()
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        _("username"),
+        max_length=40,
+        unique=True,
+        validators=[username_validator],
+        help_text=_("Used in your public profile address."),
+        error_messages={"unique": _("That username is taken.")},
+    )
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    name = models.CharField(_("display name"), max_length=120, blank=True)
+    headline = models.CharField(_("headline"), max_length=160, blank=True)
+    bio = models.TextField(_("bio"), max_length=4000, blank=True)
+    avatar = ValidatedImageField(_("avatar"), upload_to="avatars/", blank=True, max_size=(512, 512))
+    # AbstractUser's first/last name are replaced by one display name.
+    first_name = None
+    last_name = None
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.name or self.username or self.email.split("@")[0]
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("courses:instructor", kwargs={"username": self.username})
+
+    @property
+    def is_instructor(self):
+        return self.is_staff and any(g.name == INSTRUCTORS_GROUP for g in self.groups.all())
+
+    def clean(self):
+        super().clean()
+        self.email = EmailUserManager.normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = EmailUserManager.normalize_email(self.email)
+        if not self.username:
+            self.username = self._unique_username()
+        super().save(*args, **kwargs)
+
+    def _unique_username(self):
+        base = slugify(self.name or self.email.split("@")[0])[:30].strip("-_") or "learner"
+        candidate = base
+        while User.objects.filter(username=candidate).exclude(pk=self.pk).exists():
+            candidate = f"{base}-{get_random_string(4, 'abcdefghijkmnpqrstuvwxyz23456789')}"
+        return candidate

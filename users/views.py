@@ -1,0 +1,19 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import ProfileForm
+from .models import User
+
+
+@login_required
+def profile(request):
+    # A copy, so a rejected form never shows its invalid values in the navbar.
+    user = User.objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("users:profile")
+    return render(request, "users/profile.html", {"form": form})
