@@ -47,3 +47,11 @@ def learner_client(client, learner):
 def instructor_client(client, instructor):
     client.force_login(instructor)
     return client
+
+
+@pytest.fixture
+def course_with_lessons(db, instructor):
+    """A published course by `instructor`: 2 sections × 2 lessons, the first a free preview."""
+    from courses.tests.factories import course_with_lessons as make
+
+    return make(instructors=[instructor])
