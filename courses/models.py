@@ -1,3 +1,5 @@
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -73,11 +75,11 @@ class Category(models.Model):
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("courses:category", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         if self.parent_id and (self.parent.parent_id or self.parent_id == self.pk):
@@ -134,7 +136,9 @@ class Course(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     subtitle = models.CharField(_("subtitle"), max_length=250, blank=True)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: **bold**, _italic_, lists, links, code.")
+        _("description"),
+        blank=True,
+        help_text=_("Markdown: **bold**, _italic_, lists, links, code."),
     )
     cover_image = ValidatedImageField(
         _("cover image"), upload_to="covers/", blank=True, max_size=(1280, 720)
@@ -311,16 +315,16 @@ class Lesson(models.Model):
             self.course_id = self.section.course_id
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse(
+            "learning:lesson", kwargs={"slug": self.course.slug, "lesson_slug": self.slug}
+        )
+
     def clean(self):
         if self.kind == self.Kind.VIDEO and not (self.video_url or self.video_file):
             raise ValidationError(
                 {"video_url": _("A video lesson needs a video link or an uploaded video file.")}
             )
-
-    def get_absolute_url(self):
-        return reverse(
-            "learning:lesson", kwargs={"slug": self.course.slug, "lesson_slug": self.slug}
-        )
 
     @property
     def video_embed_url(self):
@@ -352,9 +356,6 @@ class Attachment(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file:
-            try:
+            with contextlib.suppress(OSError):
                 self.size = self.file.size
-            except OSError:
-                pass
         super().save(*args, **kwargs)
-

@@ -75,7 +75,9 @@ def reencode_image(upload, *, max_size: tuple[int, int]):
         raise forms.ValidationError(
             _("Upload a valid image: this file could not be read."), code="invalid_image"
         ) from exc
-    stem = safe_filename(os.path.splitext(getattr(upload, "name", "") or "image")[0], default="image")
+    stem = safe_filename(
+        os.path.splitext(getattr(upload, "name", "") or "image")[0], default="image"
+    )
     return InMemoryUploadedFile(
         buffer, None, f"{stem}.webp", "image/webp", buffer.getbuffer().nbytes, None
     )
@@ -88,7 +90,9 @@ class ValidatedImageFormField(forms.ImageField):
 
     def __init__(self, *, max_size=(1600, 1600), **kwargs):
         self.max_size = max_size
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, data):

@@ -30,7 +30,9 @@ class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
     def _create_user(self, username, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), username=username or "", **extra_fields)
+        user = self.model(
+            email=self.normalize_email(email), username=username or "", **extra_fields
+        )
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -31,9 +31,11 @@ class CourseFactory(factory.django.DjangoModelFactory):
     language = "en"
     status = Course.Status.PUBLISHED
     published_at = factory.LazyAttribute(
-        lambda o: timezone.now() - timezone.timedelta(days=1)
-        if o.status == Course.Status.PUBLISHED
-        else None
+        lambda o: (
+            timezone.now() - timezone.timedelta(days=1)
+            if o.status == Course.Status.PUBLISHED
+            else None
+        )
     )
     learning_outcomes = factory.LazyFunction(lambda: ["Build a thing", "Ship the thing"])
     requirements = factory.LazyFunction(lambda: ["A computer"])

@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 def _signup(client, email="new.learner@example.com", name="New Learner"):
     return client.post(
         reverse("account_signup"),
-        {"name": name, "email": email, "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+        {
+            "name": name,
+            "email": email,
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
     )
 
 
@@ -24,7 +29,9 @@ def test_signup_sends_verification_email_and_confirming_logs_in(client):
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body
+    ).group(1)
 
     confirm_page = client.get(link)
     assert confirm_page.status_code == 200
@@ -41,7 +48,8 @@ def test_unverified_account_cannot_log_in(client):
     _signup(client)
     client.logout()
     response = client.post(
-        reverse("account_login"), {"login": "new.learner@example.com", "password": "a-long-passphrase-42"}
+        reverse("account_login"),
+        {"login": "new.learner@example.com", "password": "a-long-passphrase-42"},
     )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
@@ -55,12 +63,16 @@ def test_verified_user_logs_in_with_email_and_lands_on_dashboard(client, learner
 
 
 def test_login_is_case_insensitive_on_email(client, learner, password):
-    response = client.post(reverse("account_login"), {"login": learner.email.upper(), "password": password})
+    response = client.post(
+        reverse("account_login"), {"login": learner.email.upper(), "password": password}
+    )
     assert response.status_code == 302
 
 
 def test_wrong_password_is_a_form_error(client, learner):
-    response = client.post(reverse("account_login"), {"login": learner.email, "password": "nope-nope-nope"})
+    response = client.post(
+        reverse("account_login"), {"login": learner.email, "password": "nope-nope-nope"}
+    )
     assert response.status_code == 200
     assert "not correct" in response.text
     assert "_auth_user_id" not in client.session
@@ -93,7 +105,8 @@ def test_next_parameter_never_redirects_off_site(client, learner, password):
 
 def test_next_parameter_keeps_a_local_path(client, learner, password):
     response = client.post(
-        reverse("account_login"), {"login": learner.email, "password": password, "next": "/profile/"}
+        reverse("account_login"),
+        {"login": learner.email, "password": password, "next": "/profile/"},
     )
     assert response.url == "/profile/"
 
@@ -133,7 +146,11 @@ def test_admin_login_goes_through_allauth(client):
 
 
 def test_username_is_made_from_display_name():
-    user = User.objects.create_user(email="ada@example.com", password="x-long-pass-1", name="Ada Lovelace")
-    twin = User.objects.create_user(email="ada2@example.com", password="x-long-pass-1", name="Ada Lovelace")
+    user = User.objects.create_user(
+        email="ada@example.com", password="x-long-pass-1", name="Ada Lovelace"
+    )
+    twin = User.objects.create_user(
+        email="ada2@example.com", password="x-long-pass-1", name="Ada Lovelace"
+    )
     assert user.username == "ada-lovelace"
     assert twin.username.startswith("ada-lovelace-")

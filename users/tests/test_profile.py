@@ -41,7 +41,9 @@ def test_valid_avatar_is_accepted_and_reencoded(learner_client, learner):
 
 
 def test_text_file_named_png_is_refused(learner_client, learner):
-    fake = SimpleUploadedFile("avatar.png", b"just some text, not a picture", content_type="image/png")
+    fake = SimpleUploadedFile(
+        "avatar.png", b"just some text, not a picture", content_type="image/png"
+    )
     response = _post(learner_client, learner, avatar=fake)
     assert response.status_code == 200
     assert "not a JPEG, PNG or WebP" in response.text
@@ -63,7 +65,9 @@ def test_gif_is_refused(learner_client, learner):
 
 
 def test_svg_is_refused(learner_client, learner):
-    svg = SimpleUploadedFile("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    svg = SimpleUploadedFile(
+        "a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
     response = _post(learner_client, learner, avatar=svg)
     assert "not a JPEG, PNG or WebP" in response.text
 
