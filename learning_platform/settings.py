@@ -186,6 +186,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Attachments and uploaded lesson videos: never under a public URL; served by a view that checks
 # enrolment (learning/views_files.py).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# `manage.py loaddata demo` finds fixtures/demo.json from any working directory.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
