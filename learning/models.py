@@ -2,11 +2,43 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Lesson
+
+
+def _count_of(queryset, group_by):
+    """A correlated COUNT(*) subquery (0 when nothing matches)."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate lessons done, lessons in the course and lessons added since enrolling."""
+        return self.annotate(
+            lessons_done=_count_of(
+                LessonProgress.objects.filter(user=OuterRef("user"), course=OuterRef("course")),
+                "course",
+            ),
+            lessons_total=_count_of(Lesson.objects.filter(course=OuterRef("course")), "course"),
+            lessons_new=_count_of(
+                Lesson.objects.filter(course=OuterRef("course"), created__gt=OuterRef("created")),
+                "course",
+            ),
+        )
+
+    def for_dashboard(self, user):
+        return (
+            self.filter(user=user)
+            .select_related("course", "course__category")
+            .prefetch_related("course__instructors")
+            .with_progress()
+            .order_by("-last_activity_at", "-id")
+        )
 
 
 class Enrollment(models.Model):
@@ -17,6 +49,8 @@ class Enrollment(models.Model):
     created = models.DateTimeField(_("enrolled"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -29,6 +63,18 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.course}"
+
+    @property
+    def progress_percent(self):
+        """From with_progress() annotations."""
+        return percent(self.lessons_done, self.lessons_total)
+
+
+def percent(done, total):
+    """Whole percent, never above 100 (0 for an empty course)."""
+    if not total:
+        return 0
+    return min(100, (100 * done) // total)
 
 
 class LessonProgress(models.Model):
