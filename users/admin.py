@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import User
+from .roles import grant_instructor, revoke_instructor
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -17,9 +19,18 @@ class UserCreationForm(AdminUserCreationForm):
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "username", "name", "is_staff", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "username",
+        "name",
+        "is_staff",
+        "instructor",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "username", "name"]
+    actions = ["make_instructors", "revoke_instructors"]
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
         (_("Profile"), {"fields": ("name", "headline", "bio", "avatar")}),
@@ -38,3 +49,42 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(boolean=True, description=_("instructor"))
+    def instructor(self, user):
+        return user.is_instructor
+
+    @admin.action(description=_("Make the selected users instructors"), permissions=["change"])
+    def make_instructors(self, request, queryset):
+        for user in queryset:
+            grant_instructor(user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user is now an instructor.",
+                "%(count)d users are now instructors.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Take the instructor role back"), permissions=["change"])
+    def revoke_instructors(self, request, queryset):
+        for user in queryset:
+            revoke_instructor(user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user is no longer an instructor.",
+                "%(count)d users are no longer instructors.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
