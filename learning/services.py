@@ -1,0 +1,162 @@
+"""Writes of learner activity. Each keeps the course's denormalised counters right in the same
+transaction as the row it changes, and is safe when two requests race (database constraints,
+row locks and F() updates, never read-modify-write in Python)."""
+
+import statistics
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+
+from courses.models import Course, Lesson
+
+from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
+
+# The course page shows the median time to complete once this many learners have finished.
+MIN_COMPLETIONS_FOR_MEDIAN = 5
+
+
+@transaction.atomic
+def enroll(*, user, course: Course) -> tuple[Enrollment, bool]:
+    """Enrol the user (a repeat is harmless); returns (enrolment, created)."""
+    try:
+        # get_or_create retries the read when a concurrent insert wins the unique constraint.
+        enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
+    except IntegrityError:  # pragma: no cover - only when the retry read cannot see the winner
+        return Enrollment.objects.get(user=user, course=course), False
+    if created:
+        Course.objects.filter(pk=course.pk).update(enrollment_count=F("enrollment_count") + 1)
+        # Enrolling fulfils the wish.
+        WishlistItem.objects.filter(user=user, course=course).delete()
+    return enrollment, created
+
+
+@transaction.atomic
+def unenroll(*, user, course: Course) -> bool:
+    """Leave a course. Progress, review and certificate are kept (re-enrolling restores them)."""
+    deleted, _ = Enrollment.objects.filter(user=user, course=course).delete()
+    if deleted:
+        Course.objects.filter(pk=course.pk, enrollment_count__gt=0).update(
+            enrollment_count=F("enrollment_count") - 1
+        )
+    return bool(deleted)
+
+
+@dataclass
+class CompletionResult:
+    done: bool
+    lessons_done: int
+    lessons_total: int
+    certificate: Certificate | None
+    certificate_issued: bool
+
+    @property
+    def percent(self):
+        return percent(self.lessons_done, self.lessons_total)
+
+
+@transaction.atomic
+def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> CompletionResult:
+    """Mark a lesson done (or not done; done=None toggles) for an enrolled learner.
+
+    When the last lesson is done, the enrolment is marked completed and a certificate is issued
+    once; marking a lesson not done later (or a new lesson) does not revoke it.
+    Raises Enrollment.DoesNotExist when the user is not enrolled.
+    """
+    course = lesson.course
+    # Locking the enrolment serialises one learner's clicks on this course.
+    enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+    existing = LessonProgress.objects.filter(user=user, lesson=lesson)
+    if done is None:
+        done = not existing.exists()
+    if done:
+        LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
+    else:
+        existing.delete()
+
+    now = timezone.now()
+    lessons_done = LessonProgress.objects.filter(user=user, course=course).count()
+    lessons_total = Lesson.objects.filter(course=course).count()
+    certificate, issued = None, False
+    update = {"last_activity_at": now}
+    if done and lessons_total and lessons_done >= lessons_total:
+        certificate, issued = issue_certificate(user=user, course=course)
+        if enrollment.completed_at is None:
+            update["completed_at"] = now
+    Enrollment.objects.filter(pk=enrollment.pk).update(**update)
+    return CompletionResult(done, lessons_done, lessons_total, certificate, issued)
+
+
+def issue_certificate(*, user, course: Course) -> tuple[Certificate, bool]:
+    """The user's certificate for the course, created on the first call only."""
+    return Certificate.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={"learner_name": user.display_name[:120], "course_title": course.title[:200]},
+    )
+
+
+def progress_percent(*, user, course: Course) -> int:
+    done = LessonProgress.objects.filter(user=user, course=course).count()
+    total = Lesson.objects.filter(course=course).count()
+    return percent(done, total)
+
+
+def _refresh_rating(course: Course) -> None:
+    totals = Review.objects.filter(course=course).aggregate(
+        average=Avg("rating"), count=Count("id")
+    )
+    Course.objects.filter(pk=course.pk).update(
+        rating_average=round(totals["average"] or 0, 2), rating_count=totals["count"]
+    )
+
+
+@transaction.atomic
+def save_review(*, user, course: Course, rating: int, text: str) -> tuple[Review, bool]:
+    """Create or update the user's review and recount the course's rating."""
+    # Lock the course row so concurrent reviews recount one after another.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    review, created = Review.objects.update_or_create(
+        user=user,
+        course=course,
+        defaults={
+            "rating": rating,
+            "text": text,
+            "progress_percent": progress_percent(user=user, course=course),
+        },
+    )
+    _refresh_rating(course)
+    return review, created
+
+
+@transaction.atomic
+def delete_review(*, user, course: Course) -> bool:
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    deleted, _ = Review.objects.filter(user=user, course=course).delete()
+    if deleted:
+        _refresh_rating(course)
+    return bool(deleted)
+
+
+@transaction.atomic
+def toggle_wishlist(*, user, course: Course) -> bool:
+    """Add the course to the wishlist or remove it; returns True when it is now wishlisted."""
+    deleted, _ = WishlistItem.objects.filter(user=user, course=course).delete()
+    if deleted:
+        return False
+    WishlistItem.objects.get_or_create(user=user, course=course)
+    return True
+
+
+def median_days_to_complete(course: Course) -> float | None:
+    """Median days from enrolment to completion, or None below MIN_COMPLETIONS_FOR_MEDIAN."""
+    spans = [
+        (completed - enrolled).total_seconds() / 86400
+        for enrolled, completed in Enrollment.objects.filter(
+            course=course, completed_at__isnull=False
+        ).values_list("created", "completed_at")
+    ]
+    if len(spans) < MIN_COMPLETIONS_FOR_MEDIAN:
+        return None
+    return statistics.median(spans)
