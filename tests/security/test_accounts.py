@@ -1,0 +1,291 @@
+"""Accounts: rate limits (shared through Redis), no enumeration, verified email before login,
+single-use reset links and no open redirects through `next`."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from users.models import User
+from users.tests.factories import InstructorFactory, UserFactory
+
+from .helpers import BASE_DIR, REDIS_DB, REDIS_HOST, REDIS_PORT, use_redis_cache
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-brand-new-passphrase-77"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    use_redis_cache(settings)
+    return settings.CACHES["default"]
+
+
+def _signup_data(email, name="New Person"):
+    return {"name": name, "email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+
+# --- Rate limits (Redis) --------------------------------------------------------------------
+
+
+def test_login_is_rate_limited_per_ip(client, redis_cache, learner):
+    statuses = [
+        client.post(
+            reverse("account_login"), {"login": f"nobody{i}@example.com", "password": "x"}
+        ).status_code
+        for i in range(31)
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
+
+
+def test_failed_logins_lock_the_account_key_even_with_the_right_password(
+    client, redis_cache, learner, password
+):
+    for _ in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": learner.email, "password": "wrong-guess"}
+        )
+        assert response.status_code == 200
+    response = client.post(reverse("account_login"), {"login": learner.email, "password": password})
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.text
+
+
+def test_signup_is_rate_limited_per_ip(client, redis_cache):
+    for i in range(20):
+        response = client.post(reverse("account_signup"), _signup_data(f"new{i}@example.com"))
+        assert response.status_code == 302
+    response = client.post(reverse("account_signup"), _signup_data("one-too-many@example.com"))
+    assert response.status_code == 429
+    assert not User.objects.filter(email="one-too-many@example.com").exists()
+
+
+def test_password_reset_is_rate_limited_per_email(client, redis_cache, learner):
+    for _ in range(5):
+        response = client.post(reverse("account_reset_password"), {"email": learner.email})
+        assert response.status_code == 302
+    response = client.post(reverse("account_reset_password"), {"email": learner.email})
+    assert response.status_code == 429
+    assert len(mail.outbox) == 5
+
+
+def test_rate_limit_counters_live_in_redis(client, redis_cache):
+    import redis
+
+    client.post(reverse("account_signup"), _signup_data("counted@example.com"))
+    keys = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB).keys(
+        f"{redis_cache['KEY_PREFIX']}:*allauth:rl:*signup*"
+    )
+    assert keys, "allauth's signup counter is not stored in Redis"
+
+
+_OTHER_SERVER = """
+import django
+django.setup()
+from allauth.core.internal import ratelimit
+from django.test import RequestFactory
+request = RequestFactory().post("/accounts/signup/", REMOTE_ADDR="127.0.0.1")
+print("allowed" if ratelimit.consume(request, app="allauth.account", action="signup") else "limited")
+"""
+
+
+def test_a_second_app_server_sees_the_same_signup_limit(client, redis_cache):
+    """Another process (another gunicorn worker or machine) shares the counters through Redis."""
+    for i in range(20):
+        client.post(reverse("account_signup"), _signup_data(f"spread{i}@example.com"))
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "learning_platform.settings",
+        "REDIS_URL": redis_cache["LOCATION"],
+        "CACHE_KEY_PREFIX": redis_cache["KEY_PREFIX"],
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _OTHER_SERVER],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "limited"
+
+
+# --- No enumeration ---------------------------------------------------------------------------
+
+
+def test_signup_with_a_taken_email_looks_like_a_new_signup(client, learner):
+    known = client.post(reverse("account_signup"), _signup_data(learner.email))
+    client.logout()
+    unknown = client.post(reverse("account_signup"), _signup_data("fresh@example.com"))
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url == reverse("account_email_verification_sent")
+    assert User.objects.filter(email=learner.email).count() == 1
+    # The owner of the address is told by email, not the person at the keyboard.
+    assert [m.to for m in mail.outbox] == [[learner.email], ["fresh@example.com"]]
+
+
+def test_login_errors_are_the_same_for_known_and_unknown_emails(client, learner):
+    known = client.post(reverse("account_login"), {"login": learner.email, "password": "wrong-1"})
+    unknown = client.post(
+        reverse("account_login"), {"login": "ghost@example.com", "password": "wrong-1"}
+    )
+    assert known.status_code == unknown.status_code == 200
+    assert known.context["form"].errors == unknown.context["form"].errors
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, learner):
+    known = client.post(reverse("account_reset_password"), {"email": learner.email})
+    unknown = client.post(reverse("account_reset_password"), {"email": "ghost@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url
+
+
+# --- Verification, reset tokens ----------------------------------------------------------------
+
+
+def test_unverified_user_cannot_log_in(client, password):
+    user = UserFactory(verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("learning:dashboard")).status_code == 302
+
+
+def test_unverified_staff_cannot_reach_admin(client, password):
+    staff = InstructorFactory(verified=False)
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=False, primary=True)
+    client.post(reverse("account_login"), {"login": staff.email, "password": password})
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def _reset_link(email):
+    body = mail.outbox[-1].body
+    assert email in mail.outbox[-1].to
+    return re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body).group(1)
+
+
+def _use_reset_link(client, link, new_password):
+    page = client.get(link, follow=True)
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    return client.post(form_url, {"password1": new_password, "password2": new_password})
+
+
+def test_reset_link_works_once(client, learner, password):
+    client.post(reverse("account_reset_password"), {"email": learner.email})
+    link = _reset_link(learner.email)
+    done = _use_reset_link(client, link, NEW_PASSWORD)
+    assert done.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password(NEW_PASSWORD)
+
+    client.logout()
+    again = client.get(link, follow=True)
+    assert again.context["token_fail"] is True
+    assert 'name="password1"' not in again.text
+    replay = _use_reset_link(client, link, "an-attackers-password-99")
+    learner.refresh_from_db()
+    assert learner.check_password(NEW_PASSWORD)
+    assert replay.status_code in {200, 302}
+
+
+def test_reset_link_dies_when_the_password_changes_another_way(client, learner):
+    client.post(reverse("account_reset_password"), {"email": learner.email})
+    link = _reset_link(learner.email)
+    learner.set_password("changed-elsewhere-123")
+    learner.save()
+    page = client.get(link, follow=True)
+    assert page.context["token_fail"] is True
+
+
+def test_tampered_reset_key_is_refused(client, learner):
+    client.post(reverse("account_reset_password"), {"email": learner.email})
+    link = _reset_link(learner.email)
+    tampered = link[:-3] + ("a" if link[-3] != "a" else "b") + link[-2:]
+    page = client.get(tampered, follow=True)
+    assert page.context["token_fail"] is True
+
+
+# --- Open redirects -----------------------------------------------------------------------------
+
+HOSTILE_NEXT = [
+    "https://evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "https:evil.example",
+    "https:/evil.example",
+    " https://evil.example/",
+    "\thttps://evil.example/",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "http://testserver@evil.example/",
+    "https://evil.example%2F@testserver/",
+]
+
+
+def _is_local(location):
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT)
+def test_login_refuses_off_site_next(client, learner, password, next_url):
+    response = client.post(
+        reverse("account_login"),
+        {"login": learner.email, "password": password, "next": next_url},
+    )
+    assert response.status_code == 302
+    assert _is_local(response.url), response.url
+    assert "evil" not in response.url
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT)
+def test_logout_refuses_off_site_next(learner_client, next_url):
+    response = learner_client.post(reverse("account_logout"), {"next": next_url})
+    assert response.status_code == 302
+    assert _is_local(response.url), response.url
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT)
+def test_signup_refuses_off_site_next(client, next_url):
+    response = client.post(
+        reverse("account_signup") + "?next=" + next_url, _signup_data("nexter@example.com")
+    )
+    assert response.status_code == 302
+    assert _is_local(response.url)
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT[:4])
+def test_admin_login_refuses_off_site_next(client, password, next_url):
+    staff = InstructorFactory()
+    to_login = client.get(reverse("admin:login"), {"next": next_url})
+    assert to_login.status_code == 302
+    assert to_login.url.startswith(reverse("account_login"))
+    response = client.post(
+        to_login.url, {"login": staff.email, "password": password, "next": next_url}
+    )
+    assert response.status_code == 302
+    assert _is_local(response.url), response.url
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT[:4])
+def test_admin_login_when_logged_in_refuses_off_site_next(client, next_url):
+    client.force_login(InstructorFactory())
+    response = client.get(reverse("admin:login"), {"next": next_url})
+    assert response.status_code == 302
+    assert _is_local(response.url), response.url
+
+
+def test_admin_login_is_forbidden_for_a_logged_in_learner(learner_client):
+    assert learner_client.get(reverse("admin:login")).status_code == 403
