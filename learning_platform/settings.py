@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "users",
     "courses",
     "learning",
+    "learning_platform.cache.PageCacheConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous catalog pages from the cache, before sessions/auth run (learning_platform/cache.py).
+    "learning_platform.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its process_exception runs first: database down → friendly 503 page.
+    "learning_platform.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "learning_platform.urls"
