@@ -1,0 +1,204 @@
+"""Anonymous page cache for the catalog: home, course list, category, course, instructor, sitemap.
+
+Only anonymous GET/HEAD requests without a session or messages cookie are served from or stored
+in the cache, only 200 responses that set no cookie and hold no CSRF token or CSP nonce. The key
+holds the whole URL (scheme, host, path, query) and a site-wide version number; saving or deleting
+anything an anonymous catalog page shows (courses, curriculum, categories, instructors, reviews,
+enrolments) bumps the version, so the next request renders afresh. CACHE_PAGE_SECONDS (0 turns
+the cache off) bounds how long an entry lives.
+
+The version lives in the configured cache: with Redis every server sees a bump at once; with the
+local-memory cache each process has its own copy, so another process may serve a page up to
+CACHE_PAGE_SECONDS old.
+"""
+
+import hashlib
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
+
+logger = logging.getLogger(__name__)
+
+CACHEABLE_VIEWS = frozenset(
+    {
+        "home",
+        "sitemap",
+        "courses:list",
+        "courses:category",
+        "courses:detail",
+        "courses:instructor",
+    }
+)
+VERSION_KEY = "pagecache:version"
+HIT_HEADER = "X-Page-Cache"
+
+
+def page_cache_seconds() -> int:
+    return max(0, int(getattr(settings, "CACHE_PAGE_SECONDS", 0) or 0))
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_version(**_kwargs) -> None:
+    """Make every cached page stale (signal receiver; also callable after bulk updates)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: nothing cached under a version either
+        cache.add(VERSION_KEY, 2, timeout=None)
+    except Exception:  # a cache outage must not break a write; entries expire anyway
+        logger.warning("page cache: could not bump the version", exc_info=True)
+
+
+def _bump_unless_login(sender, instance, update_fields=None, **kwargs):
+    # Every login saves last_login; only profile changes of instructors show on catalog pages.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    if instance.courses_taught.exists():
+        bump_version()
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+
+    from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+
+    # Looked up by name: the project package does not import the learning app's models.
+    review, enrollment = apps.get_model("learning.Review"), apps.get_model("learning.Enrollment")
+    models = [Course, Section, Lesson, Attachment, Category, CourseInstructor, review, enrollment]
+    for model in models:
+        uid = f"pagecache:{model._meta.label}"
+        post_save.connect(bump_version, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(bump_version, sender=model, dispatch_uid=uid + ":delete")
+    m2m_changed.connect(
+        bump_version, sender=Course.instructors.through, dispatch_uid="pagecache:instructors"
+    )
+    post_save.connect(
+        _bump_unless_login, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache:user"
+    )
+
+
+class PageCacheConfig(AppConfig):
+    """Connects the invalidation signals (listed in INSTALLED_APPS)."""
+
+    name = "learning_platform"
+    label = "page_cache"
+    verbose_name = "Page cache"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        connect_signals()
+
+
+def _is_anonymous_request(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _view_name(request) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def _can_store(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not isinstance(getattr(request, "_csp_nonce", None), str)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _cache_key(request, version: int) -> str:
+    url = request.build_absolute_uri()
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    digest = hashlib.sha256(f"{language}|{url}".encode()).hexdigest()
+    return f"pagecache:{version}:{digest}"
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous catalog pages from the cache (place it right after WhiteNoise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = page_cache_seconds()
+        if (
+            seconds == 0
+            or request.method not in ("GET", "HEAD")
+            or _view_name(request) not in CACHEABLE_VIEWS
+        ):
+            return self._finish(request, self.get_response(request))
+        if not _is_anonymous_request(request):
+            response = self.get_response(request)
+            # A signed-in page: a browser may keep it, a shared cache never.
+            patch_vary_headers(response, ("Cookie",))
+            patch_cache_control(response, private=True)
+            return response
+
+        try:
+            key = _cache_key(request, current_version())
+            cached = cache.get(key)
+        except Exception:  # the cache is an optimisation: render when it is down
+            logger.warning("page cache: lookup failed", exc_info=True)
+            return self._finish(request, self.get_response(request))
+        if cached is not None:
+            return self._hit(request, cached)
+
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        if _can_store(request, response):
+            if not response.has_header("ETag"):
+                response["ETag"] = quote_etag(hashlib.md5(response.content).hexdigest())  # noqa: S324
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            response[HIT_HEADER] = "miss"
+            try:
+                cache.set(key, response, seconds)
+            except Exception:
+                logger.warning("page cache: store failed", exc_info=True)
+        return response
+
+    def _hit(self, request, cached):
+        etag = cached.get("ETag")
+        if etag and etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+            response = HttpResponseNotModified()
+            for header in ("ETag", "Cache-Control", "Vary"):
+                if cached.has_header(header):
+                    response[header] = cached[header]
+        else:
+            response = cached
+        response[HIT_HEADER] = "hit"
+        return response
+
+    @staticmethod
+    def _finish(request, response):
+        # Pages that depend on who is signed in must never land in a shared cache.
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not response.has_header("Cache-Control")
+            and "Cookie" in response.get("Vary", "")
+        ):
+            patch_cache_control(response, private=True)
+        return response

@@ -1,0 +1,192 @@
+"""The anonymous page cache: what it serves, to whom, and when it forgets."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from courses.models import Course
+from courses.tests.factories import CategoryFactory, CourseFactory, LessonFactory
+from learning.tests.factories import EnrollmentFactory, ReviewFactory
+from learning_platform.cache import HIT_HEADER, bump_version
+from users.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.CACHE_PAGE_SECONDS = 60
+
+
+@pytest.fixture
+def course(instructor):
+    return CourseFactory(title="Cached Cooking", instructors=[instructor])
+
+
+def detail_url(course):
+    return reverse("courses:detail", kwargs={"slug": course.slug})
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, course):
+    first = client.get(detail_url(course))
+    second = client.get(detail_url(course))
+    assert first[HIT_HEADER] == "miss"
+    assert second[HIT_HEADER] == "hit"
+    assert second.content == first.content
+
+
+def test_cached_page_runs_no_sql(client, course, django_assert_num_queries):
+    client.get(detail_url(course))
+    with django_assert_num_queries(0):
+        response = client.get(detail_url(course))
+    assert "Cached Cooking" in response.text
+
+
+def test_the_query_string_is_part_of_the_key(client, course):
+    client.get(reverse("courses:list"))
+    response = client.get(reverse("courses:list") + "?page=1")
+    assert response[HIT_HEADER] == "miss"
+
+
+def test_anonymous_pages_vary_on_cookie_and_revalidate(client, course):
+    response = client.get(detail_url(course))
+    assert "Cookie" in response["Vary"]
+    assert "public" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+    assert response.has_header("ETag")
+
+
+def test_matching_etag_answers_not_modified(client, course):
+    etag = client.get(detail_url(course))["ETag"]
+    response = client.get(detail_url(course), headers={"if-none-match": etag})
+    assert response.status_code == 304
+
+
+def test_changing_a_course_shows_on_the_next_request(client, course):
+    client.get(detail_url(course))
+    course.title = "Cached Baking"
+    course.save()
+    response = client.get(detail_url(course))
+    assert "Cached Baking" in response.text
+    assert response[HIT_HEADER] == "miss"
+
+
+def test_adding_a_lesson_shows_on_the_course_page(client, course):
+    client.get(detail_url(course))
+    LessonFactory(section__course=course, title="Knife skills")
+    assert "Knife skills" in client.get(detail_url(course)).text
+
+
+def test_a_new_course_shows_on_the_cached_catalog(client, course):
+    client.get(reverse("courses:list"))
+    CourseFactory(title="Brand New Course")
+    assert "Brand New Course" in client.get(reverse("courses:list")).text
+
+
+def test_a_new_category_invalidates(client, course):
+    client.get(reverse("home"))
+    CategoryFactory(name="Gardening")
+    assert client.get(reverse("home"))[HIT_HEADER] == "miss"
+
+
+@pytest.mark.parametrize("make", [ReviewFactory, EnrollmentFactory])
+def test_reviews_and_enrolments_invalidate(client, course, make):
+    client.get(detail_url(course))
+    make(course=course)
+    assert client.get(detail_url(course))[HIT_HEADER] == "miss"
+
+
+def test_unpublishing_removes_the_course_from_the_cached_catalog(client, course):
+    assert client.get(detail_url(course)).status_code == 200
+    course.status = Course.Status.DRAFT
+    course.published_at = None
+    course.save()
+    assert client.get(detail_url(course)).status_code == 404
+
+
+def test_bump_version_after_bulk_update(client, course):
+    client.get(detail_url(course))
+    Course.objects.filter(pk=course.pk).update(title="Bulk Title")
+    bump_version()
+    assert "Bulk Title" in client.get(detail_url(course)).text
+
+
+def test_a_login_does_not_invalidate(client, course, instructor):
+    client.get(detail_url(course))
+    instructor.save(update_fields=["last_login"])
+    assert client.get(detail_url(course))[HIT_HEADER] == "hit"
+
+
+def test_signed_in_pages_are_private_and_never_cached(course, learner):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    first = signed_in.get(detail_url(course))
+    second = signed_in.get(detail_url(course))
+    assert HIT_HEADER not in second
+    assert "private" in first["Cache-Control"]
+    assert "Cookie" in first["Vary"]
+
+
+def test_learner_a_page_never_shows_to_learner_b(course):
+    alice = UserFactory(name="Alice Anderson")
+    bob = UserFactory(name="Bob Brown")
+    client_a, client_b = Client(), Client()
+    client_a.force_login(alice)
+    client_b.force_login(bob)
+    assert "Alice Anderson" in client_a.get(reverse("courses:list")).text
+    page_b = client_b.get(reverse("courses:list")).text
+    assert "Bob Brown" in page_b
+    assert "Alice Anderson" not in page_b
+
+
+def test_anonymous_never_gets_a_signed_in_page(client, course, learner):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    signed_in.get(reverse("courses:list"))
+    anonymous = client.get(reverse("courses:list")).text
+    assert learner.display_name not in anonymous
+    assert "Log in" in anonymous
+
+
+def test_a_signed_in_user_never_gets_the_anonymous_entry(client, course, learner):
+    client.get(reverse("courses:list"))
+    signed_in = Client()
+    signed_in.force_login(learner)
+    response = signed_in.get(reverse("courses:list"))
+    assert HIT_HEADER not in response
+    assert learner.display_name in response.text
+
+
+def test_errors_are_not_cached(client):
+    client.get(reverse("courses:detail", kwargs={"slug": "nope"}))
+    response = client.get(reverse("courses:detail", kwargs={"slug": "nope"}))
+    assert response.status_code == 404
+    assert HIT_HEADER not in response
+
+
+def test_post_is_never_cached(client, course):
+    client.get(detail_url(course))
+    response = client.post(detail_url(course))
+    assert HIT_HEADER not in response
+
+
+def test_other_pages_are_not_cached(client):
+    client.get(reverse("account_login"))
+    assert HIT_HEADER not in client.get(reverse("account_login"))
+
+
+def test_zero_seconds_turns_the_cache_off(client, course, settings):
+    settings.CACHE_PAGE_SECONDS = 0
+    client.get(detail_url(course))
+    assert HIT_HEADER not in client.get(detail_url(course))
+
+
+def test_a_cache_outage_still_renders_the_page(client, course, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    response = client.get(detail_url(course))
+    assert response.status_code == 200
+    assert "Cached Cooking" in response.text
