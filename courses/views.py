@@ -4,25 +4,79 @@ from django.views.generic import DetailView, ListView
 
 from users.models import User
 
+from . import search
+from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
 from .models import Category, Course, Lesson, Section
 
 
 class CourseListView(ListView):
+    """The catalog: search, facets with counts, sort and pagination, all from one GET form."""
+
     template_name = "courses/course_list.html"
     context_object_name = "courses"
-    paginate_by = 12
+    category = None
+
+    def get(self, request, *args, **kwargs):
+        self.all_categories = list(Category.objects.order_by("order", "name"))
+        self.filters = CatalogFilters.from_query(request.GET, self.all_categories)
+        self.category_options = category_tree(self.all_categories, root=self.category)
+        if self.category is not None:
+            allowed = {option.category.slug for option in self.category_options}
+            self.filters.categories = [s for s in self.filters.categories if s in allowed]
+        return super().get(request, *args, **kwargs)
+
+    def base_queryset(self):
+        """Published courses in scope (a category page's category) that match `q`."""
+        courses = Course.objects.published()
+        if self.category is not None:
+            courses = courses.filter(category_id__in=self.filters.category_ids[self.category.slug])
+        return search.matching(courses, self.filters.q)
 
     def get_queryset(self):
-        return Course.objects.published().for_cards().order_by("-published_at", "-id")
+        courses = self.filters.apply(self.base_queryset())
+        if self.filters.sort == "relevance":
+            return search.by_relevance(courses, self.filters.q).for_cards()
+        return courses.for_cards().order_by(*self.filters.ordering)
+
+    def get_paginate_by(self, queryset):
+        return self.filters.per_page
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page past the end shows the last page and a malformed one the first: never a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = self.filters.facet_counts(self.base_queryset(), self.category_options)
+        page = context["page_obj"]
+        sorts = [(key, label) for key, (label, _o) in SORTS.items()]
+        if not self.filters.q:
+            sorts = [item for item in sorts if item[0] != "relevance"]
+        context.update(
+            category=self.category,
+            filters=self.filters,
+            category_options=self.category_options,
+            facets=self.filters.facets(counts),
+            result_count=page.paginator.count,
+            sorts=sorts,
+            page_sizes=PAGE_SIZES,
+            query_without_page=self.filters.querystring(),
+            chips=self.filters.chips({c.slug: c.name for c in self.all_categories}),
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        )
+        return context
 
 
 class CategoryView(CourseListView):
-    def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(category=self.category)
+    """A category's courses: the catalog pre-filtered, with its subcategories."""
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(
+            Category.objects.select_related("parent"), slug=kwargs["slug"]
+        )
+        return super().get(request, *args, **kwargs)
 
 
 class CourseDetailView(DetailView):
@@ -31,7 +85,15 @@ class CourseDetailView(DetailView):
 
     def get_queryset(self):
         lessons = Lesson.objects.only(
-            "id", "section_id", "course_id", "title", "slug", "order", "kind", "duration", "is_preview"
+            "id",
+            "section_id",
+            "course_id",
+            "title",
+            "slug",
+            "order",
+            "kind",
+            "duration",
+            "is_preview",
         )
         return (
             Course.objects.visible_to(self.request.user)
@@ -39,7 +101,9 @@ class CourseDetailView(DetailView):
             .prefetch_related(
                 Prefetch(
                     "sections",
-                    queryset=Section.objects.prefetch_related(Prefetch("lessons", queryset=lessons)),
+                    queryset=Section.objects.prefetch_related(
+                        Prefetch("lessons", queryset=lessons)
+                    ),
                 )
             )
         )
