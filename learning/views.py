@@ -1,7 +1,327 @@
+"""Learner pages and actions: thin views over learning.services and the QuerySets."""
+
+import mimetypes
+import os
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.models import Course, Lesson
+from users.models import User
+
+from . import services
+from .forms import ReviewForm
+from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
+
+CURRICULUM_ORDER = ("section__order", "section_id", "order", "id")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _course_or_404(request, slug):
+    """A course the visitor may see: published, or a draft they teach (any for superusers)."""
+    return get_object_or_404(Course.objects.visible_to(request.user), slug=slug)
+
+
+def _published_course_or_404(slug):
+    return get_object_or_404(Course.objects.published(), slug=slug)
+
+
+def _lesson_or_404(course, lesson_slug):
+    return get_object_or_404(
+        Lesson.objects.select_related("section"), course=course, slug=lesson_slug
+    )
+
+
+def _teaches(user, course):
+    return user.is_authenticated and (user.is_superuser or course.is_taught_by(user))
+
+
+def _enrollment(user, course):
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def _deny_lesson(request, course, lesson):
+    """None when the visitor may open the lesson, else the response that sends them away."""
+    if lesson.is_preview:
+        return None
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if _teaches(user, course) or Enrollment.objects.filter(user=user, course=course).exists():
+        return None
+    messages.info(request, _("Enrol in the course to open this lesson."))
+    return redirect(course.get_absolute_url())
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- pages ------------------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    user = request.user
+    enrollments = list(Enrollment.objects.for_dashboard(user))
+    certificates = list(Certificate.objects.filter(user=user).select_related("course"))
+    wishlist = list(
+        WishlistItem.objects.filter(user=user, course__in=Course.objects.published())
+        .select_related("course", "course__category", "course__category__parent")
+        .prefetch_related(
+            Prefetch(
+                "course__instructors",
+                queryset=User.objects.only("id", "username", "name", "email"),
+            )
+        )
+    )
+    certificate_by_course = {c.course_id: c for c in certificates}
+    for enrollment in enrollments:
+        enrollment.certificate = certificate_by_course.get(enrollment.course_id)
+    return render(
+        request,
+        "learning/dashboard.html",
+        {"enrollments": enrollments, "certificates": certificates, "wishlist": wishlist},
+    )
+
+
+def resume(request, slug):
+    """Go to the first unfinished lesson of the course (the last one when all are done)."""
+    course = _course_or_404(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (_teaches(request.user, course) or _enrollment(request.user, course)):
+        messages.info(request, _("Enrol in the course to start learning."))
+        return redirect(course.get_absolute_url())
+    lessons = list(Lesson.objects.filter(course=course).order_by(*CURRICULUM_ORDER).only("slug"))
+    if not lessons:
+        messages.info(request, _("This course has no lessons yet."))
+        return redirect(course.get_absolute_url())
+    done = set(
+        LessonProgress.objects.filter(user=request.user, course=course).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    target = next((lesson for lesson in lessons if lesson.pk not in done), lessons[-1])
+    return redirect("learning:lesson", slug=course.slug, lesson_slug=target.slug)
+
+
+def lesson_detail(request, slug, lesson_slug):
+    course = _course_or_404(request, slug)
+    lesson = _lesson_or_404(course, lesson_slug)
+    denied = _deny_lesson(request, course, lesson)
+    if denied:
+        return denied
+    enrollment = _enrollment(request.user, course)
+    curriculum = list(
+        Lesson.objects.filter(course=course)
+        .select_related("section")
+        .only("id", "slug", "title", "duration", "kind", "is_preview", "order", "section")
+        .order_by(*CURRICULUM_ORDER)
+    )
+    done_ids = set()
+    if enrollment:
+        done_ids = set(
+            LessonProgress.objects.filter(user=request.user, course=course).values_list(
+                "lesson_id", flat=True
+            )
+        )
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=timezone.now())
+    sections = []
+    for item in curriculum:
+        if not sections or sections[-1]["section"].pk != item.section_id:
+            sections.append({"section": item.section, "lessons": []})
+        sections[-1]["lessons"].append(item)
+    position = next(i for i, item in enumerate(curriculum) if item.pk == lesson.pk)
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "sections": sections,
+        "done_ids": done_ids,
+        "is_done": lesson.pk in done_ids,
+        "enrollment": enrollment,
+        "progress": percent(len(done_ids), len(curriculum)),
+        "previous_lesson": curriculum[position - 1] if position > 0 else None,
+        "next_lesson": curriculum[position + 1] if position + 1 < len(curriculum) else None,
+        "position": position + 1,
+        "lesson_total": len(curriculum),
+        "attachments": list(lesson.attachments.all()),
+    }
+    return render(request, "learning/lesson_detail.html", context)
+
+
+def certificate_detail(request, uuid):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("course").prefetch_related(
+            Prefetch(
+                "course__instructors",
+                queryset=User.objects.only("id", "username", "name", "email").order_by(
+                    "courseinstructor__order", "courseinstructor__id"
+                ),
+            )
+        ),
+        uuid=uuid,
+    )
+    return render(request, "learning/certificate_detail.html", {"certificate": certificate})
 
 
 @login_required
-def dashboard(request):
-    return render(request, "learning/dashboard.html")
+def unenroll(request, slug):
+    course = _course_or_404(request, slug)
+    if not _enrollment(request.user, course):
+        messages.info(request, _("You are not enrolled in this course."))
+        return redirect(course.get_absolute_url())
+    if request.method == "POST":
+        services.unenroll(user=request.user, course=course)
+        messages.success(request, _("You left %(title)s.") % {"title": course.title})
+        return redirect("learning:dashboard")
+    return render(request, "learning/unenroll_confirm.html", {"course": course})
+
+
+# --- actions (POST only) ----------------------------------------------------------------------
+@require_POST
+def enroll(request, slug):
+    course = _published_course_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(course.get_absolute_url())
+    _enrollment_row, created = services.enroll(user=request.user, course=course)
+    if created:
+        messages.success(request, _("You are enrolled in %(title)s.") % {"title": course.title})
+    else:
+        messages.info(
+            request, _("You are already enrolled in %(title)s.") % {"title": course.title}
+        )
+    return redirect("learning:resume", slug=course.slug)
+
+
+@require_POST
+def complete(request, slug, lesson_slug):
+    course = _course_or_404(request, slug)
+    lesson = _lesson_or_404(course, lesson_slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(lesson.get_absolute_url())
+    done = {"1": True, "0": False}.get(request.POST.get("done", ""))
+    try:
+        result = services.set_lesson_complete(user=request.user, lesson=lesson, done=done)
+    except Enrollment.DoesNotExist:
+        raise PermissionDenied(_("Enrol in the course to track your progress.")) from None
+    certificate_url = result.certificate.get_absolute_url() if result.certificate else None
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "done": result.done,
+                "percent": result.percent,
+                "lessons_done": result.lessons_done,
+                "lessons_total": result.lessons_total,
+                "certificate_url": certificate_url,
+                "certificate_issued": result.certificate_issued,
+            }
+        )
+    if result.certificate_issued:
+        messages.success(
+            request,
+            _("Congratulations, you completed the course! Your certificate is ready."),
+        )
+    return redirect(_safe_next(request, lesson.get_absolute_url()))
+
+
+@require_POST
+@login_required
+def review(request, slug):
+    course = _published_course_or_404(slug)
+    if not _enrollment(request.user, course):
+        raise PermissionDenied(_("Only learners enrolled in the course can review it."))
+    existing = Review.objects.filter(user=request.user, course=course).first()
+    form = ReviewForm(request.POST, instance=existing)
+    if not form.is_valid():
+        return render(
+            request, "learning/review_form.html", {"course": course, "form": form}, status=400
+        )
+    _review_row, created = services.save_review(
+        user=request.user,
+        course=course,
+        rating=form.cleaned_data["rating"],
+        text=form.cleaned_data["text"],
+    )
+    messages.success(request, _("Thanks for your review.") if created else _("Review updated."))
+    return redirect(course.get_absolute_url() + "#reviews")
+
+
+@require_POST
+@login_required
+def review_delete(request, slug):
+    course = _published_course_or_404(slug)
+    if services.delete_review(user=request.user, course=course):
+        messages.success(request, _("Your review was deleted."))
+    return redirect(course.get_absolute_url() + "#reviews")
+
+
+@require_POST
+def wishlist(request, slug):
+    course = _published_course_or_404(slug)
+    back = _safe_next(request, course.get_absolute_url())
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    added = services.toggle_wishlist(user=request.user, course=course)
+    if _wants_json(request):
+        return JsonResponse({"wishlisted": added})
+    if added:
+        messages.success(request, _("Added %(title)s to your wishlist.") % {"title": course.title})
+    else:
+        messages.info(request, _("Removed %(title)s from your wishlist.") % {"title": course.title})
+    return redirect(back)
+
+
+# --- protected files --------------------------------------------------------------------------
+def _serve_private(file_field, *, as_attachment, filename=None):
+    try:
+        handle = file_field.storage.open(file_field.name, "rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("File not found.")) from None
+    filename = filename or os.path.basename(file_field.name)
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(
+        handle, as_attachment=as_attachment, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def attachment(request, slug, lesson_slug, pk):
+    course = _course_or_404(request, slug)
+    lesson = _lesson_or_404(course, lesson_slug)
+    denied = _deny_lesson(request, course, lesson)
+    if denied:
+        return denied
+    item = get_object_or_404(lesson.attachments, pk=pk)
+    return _serve_private(item.file, as_attachment=True)
+
+
+def lesson_video(request, slug, lesson_slug):
+    course = _course_or_404(request, slug)
+    lesson = _lesson_or_404(course, lesson_slug)
+    denied = _deny_lesson(request, course, lesson)
+    if denied:
+        return denied
+    if not lesson.video_file:
+        raise Http404(_("This lesson has no uploaded video."))
+    return _serve_private(lesson.video_file, as_attachment=False)

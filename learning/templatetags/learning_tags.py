@@ -4,23 +4,181 @@ Contract used by templates/courses/*:
 - {% course_actions course %}   enrol / continue / progress / wishlist box on the course page
 - {% course_reviews course %}   rating distribution, reviews and the learner's review form
 - {% wishlist_toggle course %}  heart button on course cards (constant queries per page)
+
+The signed-in user's enrolled and wishlisted course ids are read once per request and kept on
+the request, so a page of N cards costs the same two queries whatever N is.
 """
 
 from django import template
+from django.db.models import Count
+
+from learning import services
+from learning.forms import ReviewForm
+from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
 
 register = template.Library()
 
+REVIEWS_SHOWN = 20
 
-@register.simple_tag(takes_context=True)
+
+class LearnerState:
+    """Lazy per-request sets of course ids (one query each, on first use)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._enrolled = None
+        self._wishlisted = None
+
+    @property
+    def enrolled(self):
+        if self._enrolled is None:
+            self._enrolled = set()
+            if self.user.is_authenticated:
+                self._enrolled = set(
+                    Enrollment.objects.filter(user=self.user).values_list("course_id", flat=True)
+                )
+        return self._enrolled
+
+    @property
+    def wishlisted(self):
+        if self._wishlisted is None:
+            self._wishlisted = set()
+            if self.user.is_authenticated:
+                self._wishlisted = set(
+                    WishlistItem.objects.filter(user=self.user).values_list("course_id", flat=True)
+                )
+        return self._wishlisted
+
+
+def learner_state(request):
+    state = getattr(request, "_learner_state", None)
+    if state is None or state.user is not request.user:
+        state = LearnerState(request.user)
+        request._learner_state = state
+    return state
+
+
+def _request_of(context):
+    request = context.get("request")
+    if request is None or not hasattr(request, "user"):
+        return None
+    return request
+
+
+@register.inclusion_tag("learning/tags/wishlist_toggle.html", takes_context=True)
+def wishlist_toggle(context, course, compact=True):
+    request = _request_of(context)
+    state = learner_state(request) if request else None
+    signed_in = bool(request and request.user.is_authenticated)
+    return {
+        "course": course,
+        "request": request,
+        "signed_in": signed_in,
+        "enrolled": signed_in and course.pk in state.enrolled,
+        "wishlisted": signed_in and course.pk in state.wishlisted,
+        "compact": compact,
+        "next": request.get_full_path() if request else course.get_absolute_url(),
+    }
+
+
+@register.inclusion_tag("learning/tags/course_actions.html", takes_context=True)
 def course_actions(context, course):
-    return ""
+    request = _request_of(context)
+    user = request.user if request else None
+    signed_in = bool(user and user.is_authenticated)
+    enrollment = certificate = None
+    lessons_done = 0
+    teaches = False
+    if signed_in:
+        teaches = user.is_superuser or course.is_taught_by(user)
+        enrollment = Enrollment.objects.filter(user=user, course=course).first()
+        if enrollment:
+            lessons_done = LessonProgress.objects.filter(user=user, course=course).count()
+        certificate = Certificate.objects.filter(user=user, course=course).first()
+    lessons_total = course.lesson_count
+    return {
+        "course": course,
+        "request": request,
+        "signed_in": signed_in,
+        "teaches": teaches,
+        "enrollment": enrollment,
+        "certificate": certificate,
+        "lessons_done": lessons_done,
+        "lessons_total": lessons_total,
+        "progress": percent(lessons_done, lessons_total),
+        "is_published": course.is_published,
+        "wishlisted": signed_in and course.pk in learner_state(request).wishlisted,
+        "median_days": services.median_days_to_complete(course),
+    }
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("learning/tags/course_reviews.html", takes_context=True)
 def course_reviews(context, course):
-    return ""
+    request = _request_of(context)
+    user = request.user if request else None
+    signed_in = bool(user and user.is_authenticated)
+    counts = dict(
+        Review.objects.filter(course=course)
+        .order_by()
+        .values("rating")
+        .annotate(n=Count("id"))
+        .values_list("rating", "n")
+    )
+    total = sum(counts.values())
+    distribution = [
+        {
+            "stars": stars,
+            "count": counts.get(stars, 0),
+            "percent": percent(counts.get(stars, 0), total),
+        }
+        for stars in range(5, 0, -1)
+    ]
+    reviews = list(
+        Review.objects.filter(course=course)
+        .select_related("user")
+        .only(
+            "id", "rating", "text", "progress_percent", "created", "updated", "user_id",
+            "user__name", "user__username", "user__email", "user__avatar",
+        )[:REVIEWS_SHOWN]
+    )  # fmt: skip
+    own_review = None
+    can_review = False
+    if signed_in:
+        own_review = next((r for r in reviews if r.user_id == user.pk), None)
+        if own_review is None:
+            own_review = Review.objects.filter(user=user, course=course).first()
+        can_review = course.pk in learner_state(request).enrolled and course.is_published
+    return {
+        "course": course,
+        "request": request,
+        "signed_in": signed_in,
+        "reviews": reviews,
+        "total": total,
+        "distribution": distribution,
+        "own_review": own_review,
+        "can_review": can_review,
+        "form": ReviewForm(instance=own_review) if can_review else None,
+    }
 
 
-@register.simple_tag(takes_context=True)
-def wishlist_toggle(context, course):
-    return ""
+@register.filter
+def review_progress(value):
+    """A review's stored progress as words: "completed the course" / "after 40%"."""
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if value >= 100:
+        return "completed the course"
+    return f"after {value}% of the course"
+
+
+@register.filter
+def days_label(days):
+    """1.4 → "about 1 day", 12.6 → "about 13 days", 0.2 → "less than a day"."""
+    if days is None:
+        return ""
+    if days < 1:
+        return "less than a day"
+    whole = round(days)
+    return f"about {whole} day{'s' if whole != 1 else ''}"
