@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Catalog"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the search-index receivers

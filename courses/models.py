@@ -1,6 +1,7 @@
 import contextlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
@@ -177,6 +178,8 @@ class Course(models.Model):
         _("average rating"), max_digits=3, decimal_places=2, default=0, editable=False
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
+    # Full-text document on PostgreSQL (GIN-indexed by migration 0003), kept by courses.search.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = CourseQuerySet.as_manager()
 

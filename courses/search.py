@@ -1,13 +1,185 @@
-"""Catalog search (placeholder: full-text search comes next)."""
+"""Catalog full-text search: PostgreSQL tsvector + GIN, SQLite FTS5, one interface.
 
-from django.db.models import Q
+- `update_search_vector(course_ids)` re-indexes courses (title A, subtitle B, category and
+  instructor names C, description D); signals and services call it after a write that changes
+  those texts, `manage.py rebuild_search_index` redoes everything.
+- `matching(courses, q)` filters a queryset, `by_relevance(courses, q)` orders it best first.
+"""
+
+import re
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat
+
+from .models import Category, Course, CourseInstructor
+
+SEARCH_CONFIG = "english"
+FTS_TABLE = "courses_course_fts"
+# bm25 column weights, in the FTS5 table's column order: title, subtitle, names, description.
+FTS_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
+FTS_MAX_TERMS = 12
+# PostgreSQL's english configuration drops these; FTS5 would require them in every match.
+STOPWORDS = {"a", "an", "and", "the", "of", "to", "in", "for", "on", "with", "is", "at", "by"}
+CHUNK = 500
+
+
+def _vendor():
+    return connection.vendor
+
+
+# --- indexing ------------------------------------------------------------------------------
+
+
+def update_search_vector(course_ids=None):
+    """Re-index the given courses (every course when None); deleted ids leave the index."""
+    if course_ids is not None:
+        course_ids = sorted({int(pk) for pk in course_ids})
+        if not course_ids:
+            return
+    if _vendor() == "postgresql":
+        _update_postgres(course_ids)
+    elif _vendor() == "sqlite":
+        _update_sqlite(course_ids)
+
+
+def _update_postgres(course_ids):
+    category_names = (
+        Category.objects.filter(pk=OuterRef("category_id"))
+        .annotate(
+            names=Concat(
+                "name", Value(" "), Coalesce("parent__name", Value("")), output_field=TextField()
+            )
+        )
+        .values("names")[:1]
+    )
+    instructor_names = (
+        CourseInstructor.objects.filter(course_id=OuterRef("pk"))
+        .order_by()
+        .values("course_id")
+        .annotate(
+            names=StringAgg(
+                Concat("user__name", Value(" "), "user__username", output_field=TextField()), " "
+            )
+        )
+        .values("names")
+    )
+    vector = (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("subtitle", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            Subquery(category_names, output_field=TextField()),
+            Subquery(instructor_names, output_field=TextField()),
+            weight="C",
+            config=SEARCH_CONFIG,
+        )
+        + SearchVector("description", weight="D", config=SEARCH_CONFIG)
+    )
+    courses = (
+        Course.objects.all() if course_ids is None else Course.objects.filter(pk__in=course_ids)
+    )
+    courses.update(search_vector=vector)
+
+
+def _names(course):
+    parts = []
+    if course.category_id and course.category:
+        parts.append(course.category.name)
+        if course.category.parent:
+            parts.append(course.category.parent.name)
+    for instructor in course.instructors.all():
+        parts += [instructor.name, instructor.username]
+    return " ".join(part for part in parts if part)
+
+
+@transaction.atomic
+def _update_sqlite(course_ids):
+    courses = Course.objects.select_related("category__parent").with_instructors().order_by("pk")
+    with connection.cursor() as cursor:
+        if course_ids is None:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - constant table name
+            batches = [courses]
+        else:
+            batches = []
+            for start in range(0, len(course_ids), CHUNK):
+                chunk = course_ids[start : start + CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+                batches.append(courses.filter(pk__in=chunk))
+        for batch in batches:
+            rows = [
+                (c.pk, c.title, c.subtitle, _names(c), c.description)
+                for c in batch.iterator(chunk_size=CHUNK)
+            ]
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, subtitle, names, description) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
+
+
+# --- querying ------------------------------------------------------------------------------
+
+
+def fts_query(q):
+    """A safe FTS5 MATCH expression: words quoted (no operators from the user) and ANDed;
+    the bare word "or" separates alternatives, as in PostgreSQL's websearch syntax."""
+    groups, current, terms = [], [], 0
+    for word in re.findall(r"\w+", q.lower()):
+        if word == "or":
+            if current:
+                groups.append(current)
+            current = []
+            continue
+        if word in STOPWORDS or terms >= FTS_MAX_TERMS:
+            continue
+        current.append(f'"{word}"')
+        terms += 1
+    if current:
+        groups.append(current)
+    return " OR ".join(" ".join(group) for group in groups)
+
+
+def _pg_query(q):
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def matching(courses, q):
+    """The courses that match the words in q (all courses when q is empty)."""
     if not q:
         return courses
-    return courses.filter(Q(title__icontains=q) | Q(subtitle__icontains=q))
+    if _vendor() == "postgresql":
+        return courses.filter(search_vector=_pg_query(q))
+    if _vendor() == "sqlite":
+        match = fts_query(q)
+        if not match:
+            return courses.none()
+        return courses.filter(
+            # Constant table name; the user's words are a bound parameter.
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # noqa: S608, S611
+        )
+    return courses.filter(
+        Q(title__icontains=q) | Q(subtitle__icontains=q) | Q(description__icontains=q)
+    )
 
 
 def by_relevance(courses, q):
-    return courses.order_by("-enrollment_count", "-id")
+    """Best match first (title matches outrank description matches), then popularity."""
+    tiebreak = ("-enrollment_count", "-rating_average", "-id")
+    if not q:
+        return courses.order_by(*tiebreak)
+    if _vendor() == "postgresql":
+        rank = SearchRank(F("search_vector"), _pg_query(q))
+    elif _vendor() == "sqlite" and fts_query(q):
+        table = Course._meta.db_table
+        rank = RawSQL(  # noqa: S611 - constant SQL, the words are a bound parameter
+            f"SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE} "  # noqa: S608
+            f'WHERE {FTS_TABLE} MATCH %s AND rowid = "{table}"."id"',
+            (fts_query(q),),
+        )
+    else:
+        return courses.order_by(*tiebreak)
+    return courses.annotate(search_rank=rank).order_by("-search_rank", *tiebreak)
