@@ -1,18 +1,78 @@
-from django.core.management import BaseCommand, call_command
-from django.db import transaction
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files import File
+from django.core.files.storage import storages
+from django.core.management import BaseCommand, CommandError, call_command, get_commands
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from courses.models import Course
+from users.models import INSTRUCTORS_GROUP, User
+
+DEMO_ACCOUNTS = ["admin@example.com", "instructor@example.com", "learner@example.com"]
+
+
+def demo_sources():
+    """(folder in the repository, storage alias) for the files the demo fixture names."""
+    return [
+        (Path(settings.BASE_DIR) / "media" / "demo", "default"),
+        (Path(settings.BASE_DIR) / "fixtures" / "private" / "demo", "private"),
+    ]
+
+
+def install_demo_files():
+    """Copy the committed demo images and attachments into their storages; returns the count.
+
+    Images live in media/demo/ (already in place with the default MEDIA_ROOT); attachments are
+    lesson downloads, so they live outside the public media folder and go to private storage.
+    Files already present are left alone, so this is cheap to repeat.
+    """
+    copied = 0
+    for folder, alias in demo_sources():
+        storage = storages[alias]
+        for source in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = "demo/" + source.relative_to(folder).as_posix()
+            if storage.exists(name):
+                continue
+            with source.open("rb") as handle:
+                storage.save(name, File(handle, name=source.name))
+            copied += 1
+    return copied
 
 
 class Command(BaseCommand):
-    """Load the demo fixtures (fixtures/demo*.json) into an empty database; a no-op otherwise."""
+    """Load the demo fixtures (fixtures/demo.json) into an empty database; a no-op otherwise.
 
-    help = "Load the demo catalog, accounts and learner activity if the database has no courses."
+    `make run` calls it on every start: the first run loads the catalog, accounts and learner
+    activity, later runs only check that the demo files are in place.
+    """
+
+    help = "Load the demo catalog, demo accounts and learner activity into an empty database."
 
     def handle(self, *args, **options):
-        if Course.objects.exists():
-            self.stdout.write("The database already has courses: demo data not loaded.")
-            return
-        with transaction.atomic():
-            call_command("loaddata", "demo", verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database is not fully migrated: run `manage.py migrate` first.")
+
+        if Course.objects.exists() or User.objects.filter(email__in=DEMO_ACCOUNTS).exists():
+            self.stdout.write("The database already has courses or demo accounts: demo not loaded.")
+        else:
+            with transaction.atomic():
+                # Made by users' migration 0002; created here too so the fixture's reference to
+                # it resolves on a database whose group was removed.
+                Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+                call_command("loaddata", "demo", verbosity=0)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            if "rebuild_search_index" in get_commands():
+                call_command("rebuild_search_index", verbosity=0)
+
+        copied = install_demo_files()
+        if copied:
+            self.stdout.write(f"Copied {copied} demo file(s) into storage.")
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                "Demo accounts (password demo-pass-2026): " + ", ".join(DEMO_ACCOUNTS)
+            )

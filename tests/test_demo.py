@@ -1,0 +1,238 @@
+"""The demo data: `load_demo` fills an empty database with a believable, consistent site."""
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.db.models import Count, Sum
+from django.urls import reverse
+from PIL import Image
+
+from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem
+from users.models import User
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ACCOUNTS = ["admin@example.com", "instructor@example.com", "learner@example.com"]
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+MODELS = [Category, User, EmailAddress, Course, CourseInstructor, Section, Lesson, Attachment,
+          Enrollment, LessonProgress, Review, Certificate, WishlistItem]  # fmt: skip
+
+
+@pytest.fixture
+def demo(db, settings):
+    # The fixture stores PBKDF2 hashes; the root conftest only enables the fast MD5 hasher.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    call_command("load_demo", verbosity=0)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_category_tree(demo):
+    top = Category.objects.filter(parent=None)
+    assert top.count() >= 4
+    assert Category.objects.filter(parent__isnull=False).count() >= top.count()
+    assert not Category.objects.filter(parent__parent__isnull=False).exists()
+
+
+def test_published_courses_spread_over_categories_levels_and_languages(demo):
+    published = Course.objects.published()
+    assert published.count() >= 12
+    assert published.values("category").distinct().count() >= 8
+    assert set(published.values_list("level", flat=True)) == set(Course.Level.values)
+    assert published.values("language").distinct().count() >= 4
+    assert Course.objects.filter(status=Course.Status.DRAFT).count() >= 1
+
+
+def test_courses_read_like_real_courses(demo):
+    for course in Course.objects.all():
+        assert course.subtitle and course.description
+        assert course.learning_outcomes and course.requirements
+        assert "lorem" not in (course.description + course.title).lower()
+
+
+def test_every_course_has_two_to_six_sections_with_lessons(demo):
+    for course in Course.objects.annotate(n=Count("sections")):
+        assert 2 <= course.n <= 6, course
+    assert not Section.objects.annotate(n=Count("lessons")).filter(n=0).exists()
+
+
+def test_lessons_of_every_kind_with_previews_and_durations(demo):
+    assert set(Lesson.objects.values_list("kind", flat=True)) == set(Lesson.Kind.values)
+    assert not Lesson.objects.filter(duration=0).exists()
+    for course in Course.objects.published():
+        assert course.lessons.filter(is_preview=True).exists(), course
+
+
+def test_text_lessons_are_markdown(demo):
+    text = Lesson.objects.filter(kind=Lesson.Kind.TEXT)
+    assert all(lesson.body.startswith("## ") for lesson in text)
+    assert text.filter(body__contains="```").exists()
+
+
+def test_video_lessons_use_allowed_hosts(demo):
+    for lesson in Lesson.objects.filter(kind=Lesson.Kind.VIDEO):
+        assert lesson.video_embed_url, lesson.video_url
+
+
+def test_file_lessons_have_attachments(demo):
+    for lesson in Lesson.objects.filter(kind=Lesson.Kind.FILE):
+        assert lesson.attachments.exists(), lesson
+
+
+def test_lesson_course_matches_its_section(demo):
+    for lesson in Lesson.objects.select_related("section"):
+        assert lesson.course_id == lesson.section.course_id
+
+
+def test_instructors_have_bios_avatars_and_one_course_has_two(demo):
+    instructors = User.objects.instructors()
+    assert instructors.count() >= 3
+    for instructor in instructors:
+        assert instructor.bio and instructor.headline and instructor.avatar
+        assert instructor.courses_taught.exists()
+    two = Course.objects.annotate(n=Count("instructors")).filter(n__gte=2)
+    assert two.exists()
+
+
+def test_learners_have_activity(demo):
+    learners = User.objects.filter(is_staff=False).annotate(n=Count("enrollments")).filter(n__gt=0)
+    assert learners.count() >= 5
+    assert Review.objects.values("rating").distinct().count() >= 3
+    assert WishlistItem.objects.exists()
+    percents = {e.progress_percent for e in Enrollment.objects.with_progress()}
+    assert 0 in percents and 100 in percents and len(percents) >= 4
+
+
+def test_certificates_only_for_completed_courses(demo):
+    assert Certificate.objects.exists()
+    for certificate in Certificate.objects.select_related("course", "user"):
+        done = LessonProgress.objects.filter(user=certificate.user, course=certificate.course)
+        assert done.count() == certificate.course.lessons.count()
+        assert certificate.course_title == certificate.course.title
+
+
+def test_progress_belongs_to_enrolments(demo):
+    for progress in LessonProgress.objects.select_related("lesson"):
+        assert progress.course_id == progress.lesson.course_id
+        assert Enrollment.objects.filter(user=progress.user, course=progress.course).exists()
+
+
+def test_counters_match_rows(demo):
+    for course in Course.objects.all():
+        lessons = Lesson.objects.filter(course=course)
+        assert course.lesson_count == lessons.count(), course
+        assert course.total_duration == (lessons.aggregate(s=Sum("duration"))["s"] or 0)
+        assert course.enrollment_count == Enrollment.objects.filter(course=course).count()
+        ratings = list(Review.objects.filter(course=course).values_list("rating", flat=True))
+        assert course.rating_count == len(ratings), course
+        expected = Decimal(sum(ratings)) / len(ratings) if ratings else Decimal(0)
+        assert course.rating_average == expected.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_review_progress_matches_lessons_done(demo):
+    for review in Review.objects.select_related("course"):
+        done = LessonProgress.objects.filter(user=review.user, course=review.course).count()
+        assert review.progress_percent == 100 * done // review.course.lessons.count()
+
+
+def test_every_referenced_file_exists(demo):
+    public, private = storages["default"], storages["private"]
+    names = [c.cover_image.name for c in Course.objects.all()]
+    names += [u.avatar.name for u in User.objects.exclude(avatar="")]
+    assert len(names) == Course.objects.count() + User.objects.count()
+    for name in names:
+        assert public.exists(name), name
+    for attachment in Attachment.objects.all():
+        assert private.exists(attachment.file.name), attachment.file.name
+        assert private.size(attachment.file.name) == attachment.size
+
+
+def test_demo_images_are_small_webp(demo):
+    public = storages["default"]
+    for course in Course.objects.all():
+        assert public.size(course.cover_image.name) < 100_000
+        with public.open(course.cover_image.name) as handle, Image.open(handle) as image:
+            assert image.format == "WEBP"
+            assert image.size[0] <= 1280 and image.size[1] <= 720
+
+
+def test_attachments_are_not_public_media(demo):
+    for attachment in Attachment.objects.all():
+        assert not storages["default"].exists(attachment.file.name)
+
+
+@pytest.mark.parametrize("email", DEMO_ACCOUNTS)
+def test_demo_accounts_log_in(demo, client, email):
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == User.objects.get(email=email).pk
+
+
+def test_demo_accounts_have_verified_primary_emails(demo):
+    for user in User.objects.all():
+        assert EmailAddress.objects.filter(
+            user=user, email=user.email, verified=True, primary=True
+        ).exists()
+
+
+def test_demo_roles(demo):
+    assert User.objects.get(email="admin@example.com").is_superuser
+    instructor = User.objects.get(email="instructor@example.com")
+    assert instructor.is_instructor and not instructor.is_superuser
+    learner = User.objects.get(email="learner@example.com")
+    assert not learner.is_staff
+    assert learner.enrollments.count() >= 3
+    assert learner.lesson_progress.exists()
+    assert learner.certificates.exists()
+    assert learner.wishlist.exists()
+
+
+def test_demo_pages_render(demo, client):
+    course = Course.objects.published().first()
+    assert client.get(reverse("home")).status_code == 200
+    response = client.get(course.get_absolute_url())
+    assert response.status_code == 200
+    assert course.title in response.text
+
+
+def test_load_demo_twice_adds_nothing(demo):
+    before = counts()
+    call_command("load_demo", verbosity=0)
+    assert counts() == before
+
+
+def test_loaddata_twice_adds_nothing(demo):
+    before = counts()
+    call_command("loaddata", "demo", verbosity=0)
+    assert counts() == before
+
+
+def test_load_demo_skips_a_database_with_courses(db, capsys):
+    from courses.tests.factories import CourseFactory
+
+    CourseFactory()
+    call_command("load_demo")
+    assert "not loaded" in capsys.readouterr().out
+    assert Course.objects.count() == 1
+
+
+def test_fixture_is_up_to_date_with_its_generator():
+    import sys
+
+    sys.path.insert(0, str(FIXTURE.parent))
+    try:
+        import make_demo
+    finally:
+        sys.path.remove(str(FIXTURE.parent))
+    assert make_demo.build() == json.loads(FIXTURE.read_text(encoding="utf-8"))
