@@ -39,7 +39,10 @@ def category_changed(sender, instance, created, **kwargs):
     if created:
         return
     ids = Course.objects.filter(
-        category__in=[instance.pk, *Category.objects.filter(parent=instance).values_list("pk", flat=True)]
+        category__in=[
+            instance.pk,
+            *Category.objects.filter(parent=instance).values_list("pk", flat=True),
+        ]
     ).values_list("pk", flat=True)
     update_search_vector(list(ids))
 
@@ -48,4 +51,6 @@ def category_changed(sender, instance, created, **kwargs):
 def user_changed(sender, instance, created, update_fields=None, **kwargs):
     if created or (update_fields is not None and not NAME_FIELDS & set(update_fields)):
         return
-    update_search_vector(list(Course.objects.filter(instructors=instance).values_list("pk", flat=True)))
+    update_search_vector(
+        list(Course.objects.filter(instructors=instance).values_list("pk", flat=True))
+    )

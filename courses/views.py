@@ -8,6 +8,9 @@ from . import search
 from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
 from .models import Category, Course, Lesson, Section
 
+# Columns a course card never shows (long texts and the search document).
+CARD_DEFERRED = ("description", "learning_outcomes", "requirements", "search_vector")
+
 
 class CourseListView(ListView):
     """The catalog: search, facets with counts, sort and pagination, all from one GET form."""
@@ -33,7 +36,7 @@ class CourseListView(ListView):
         return search.matching(courses, self.filters.q)
 
     def get_queryset(self):
-        courses = self.filters.apply(self.base_queryset())
+        courses = self.filters.apply(self.base_queryset()).defer(*CARD_DEFERRED)
         if self.filters.sort == "relevance":
             return search.by_relevance(courses, self.filters.q).for_cards()
         return courses.for_cards().order_by(*self.filters.ordering)

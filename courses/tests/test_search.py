@@ -146,7 +146,17 @@ def test_update_with_no_ids_is_a_no_op(django_assert_num_queries):
 
 @pytest.mark.parametrize(
     "q",
-    ['"unbalanced', "AND OR NOT", "title:python", "NEAR(a b)", "-", "***", "a" * 200, "ünïcödé", "x\x00y"],
+    [
+        '"unbalanced',
+        "AND OR NOT",
+        "title:python",
+        "NEAR(a b)",
+        "-",
+        "***",
+        "a" * 200,
+        "ünïcödé",
+        "x\x00y",
+    ],
 )
 def test_odd_queries_never_fail(client, q):
     CourseFactory(title="Python")
