@@ -116,7 +116,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that degrades to misses when Redis is down (learning_platform/redis_cache.py).
+            "BACKEND": "learning_platform.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="lp"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
