@@ -56,7 +56,7 @@ def test_visitor_searches_filters_sorts_pages_and_watches_a_preview(page, catalo
     assert second_page == sorted(second_page) and second_page[0] > first_page[-1]
 
     # Open a course and watch its free preview lesson.
-    page.get_by_role("link", name=second_page[0]).click()
+    page.get_by_role("link", name=second_page[0], exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(second_page[0])
     page.get_by_role("link", name=re.compile(r"preview", I)).first.click()
     expect(page).to_have_url(re.compile(r"/lessons/"))
