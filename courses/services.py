@@ -1,9 +1,11 @@
 """Writes to the catalog that keep its denormalised counters right."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Course, Lesson
 
@@ -17,3 +19,56 @@ def refresh_curriculum_counters(course: Course) -> None:
     Course.objects.filter(pk=course.pk).update(
         lesson_count=totals["lessons"], total_duration=totals["minutes"], updated=timezone.now()
     )
+
+
+def publication_problems(course: Course, *, lesson_count: int | None = None) -> list[str]:
+    """What a course still lacks before it can be published (empty when it is ready)."""
+    if lesson_count is None:
+        lesson_count = Lesson.objects.filter(course=course).count() if course.pk else 0
+    problems = []
+    if not (course.title or "").strip():
+        problems.append(str(_("a title")))
+    if not (course.description or "").strip():
+        problems.append(str(_("a description")))
+    if not course.cover_image:
+        problems.append(str(_("a cover image")))
+    if lesson_count < 1:
+        problems.append(str(_("at least one lesson")))
+    return problems
+
+
+class PublishError(ValidationError):
+    pass
+
+
+def publication_error(course: Course, problems: list[str]) -> PublishError:
+    return PublishError(
+        _("“%(title)s” cannot be published yet: it needs %(missing)s.")
+        % {"title": course.title or _("Untitled course"), "missing": ", ".join(problems)},
+        code="incomplete_course",
+    )
+
+
+@transaction.atomic
+def publish(course: Course) -> Course:
+    """Publish a complete course; published_at is set the first time only.
+
+    Raises PublishError (a ValidationError) naming what is missing.
+    """
+    problems = publication_problems(course)
+    if problems:
+        raise publication_error(course, problems)
+    course.status = Course.Status.PUBLISHED
+    course.published_at = course.published_at or timezone.now()
+    Course.objects.filter(pk=course.pk).update(
+        status=course.status, published_at=course.published_at, updated=timezone.now()
+    )
+    return course
+
+
+@transaction.atomic
+def unpublish(course: Course) -> Course:
+    """Move a course back to draft (its first publication date is kept)."""
+    course.status = Course.Status.DRAFT
+    Course.objects.filter(pk=course.pk).update(status=course.status, updated=timezone.now())
+    return course

@@ -88,3 +88,35 @@ class UserAdmin(BaseUserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    # Co-instructor autocomplete on a course's change form: instructors may look up other
+    # instructors (by name or username) there, and nothing else about users.
+    @staticmethod
+    def _is_coinstructor_lookup(request):
+        match = getattr(request, "resolver_match", None)
+        return (
+            match is not None
+            and match.view_name == "admin:autocomplete"
+            and request.GET.get("app_label") == "courses"
+            and request.GET.get("model_name") == "courseinstructor"
+            and request.GET.get("field_name") == "user"
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if (
+            obj is None
+            and self._is_coinstructor_lookup(request)
+            and request.user.has_perm("courses.change_course")
+        ):
+            return True
+        return super().has_view_permission(request, obj)
+
+    def get_search_fields(self, request):
+        if self._is_coinstructor_lookup(request) and not request.user.is_superuser:
+            return ["name", "username"]
+        return super().get_search_fields(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        if self._is_coinstructor_lookup(request):
+            queryset = queryset.filter(pk__in=User.objects.instructors().values("pk"))
+        return super().get_search_results(request, queryset, search_term)

@@ -1,0 +1,449 @@
+"""The instructors' studio: courses with their curriculum as nested, drag-sortable inlines.
+
+Row-level security (own courses only) lives in courses/admin_security.py.
+"""
+
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from users.models import User
+
+from . import services
+from .admin_security import (
+    ScopedInlineMixin,
+    TaughtCoursesAdminMixin,
+    sees_everything,
+)
+from .models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+
+MARKDOWN_HELP = _(
+    "Markdown: **bold**, _italic_, `code`, [links](https://example.com), lists "
+    "starting with “- ”, headings starting with “## ”. HTML is removed."
+)
+
+
+class LinesField(forms.CharField):
+    """A list of short strings edited as one line per item."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def unique_lesson_slug(lesson: Lesson) -> str:
+    """The lesson's slug (from its title when empty), suffixed if its course already uses it."""
+    base = (lesson.slug or slugify(lesson.title) or "lesson")[:200]
+    taken = set(
+        Lesson.objects.filter(course_id=lesson.section.course_id, slug__startswith=base)
+        .exclude(pk=lesson.pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- Forms --------------------------------------------------------------------------------------
+
+
+class CourseAdminForm(forms.ModelForm):
+    learning_outcomes = LinesField(
+        label=_("What you will learn"), required=False, help_text=_("One outcome per line.")
+    )
+    requirements = LinesField(
+        label=_("Requirements"), required=False, help_text=_("One requirement per line.")
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title", "slug", "subtitle", "category", "level", "language", "cover_image",
+            "description", "learning_outcomes", "requirements", "status",
+        ]  # fmt: skip
+        help_texts = {"description": MARKDOWN_HELP}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Course.Status.PUBLISHED and not self.errors:
+            course = self.instance
+            draft = Course(
+                title=cleaned.get("title", ""),
+                description=cleaned.get("description", ""),
+                cover_image=cleaned.get("cover_image", course.cover_image),
+            )
+            lessons = course.lessons.count() if course.pk else 0
+            problems = services.publication_problems(draft, lesson_count=lessons)
+            if course.pk and self.initial.get("status") == Course.Status.PUBLISHED:
+                # Already published: refuse only what this edit makes worse.
+                before = Course.objects.get(pk=course.pk)
+                known = set(services.publication_problems(before, lesson_count=lessons))
+                problems = [p for p in problems if p not in known]
+            if problems:
+                error = services.publication_error(draft, problems)
+                if not lessons:
+                    error = ValidationError(
+                        _("%(error)s Save the course as a draft with its lessons first.")
+                        % {"error": error.message}
+                    )
+                self.add_error("status", error)
+        return cleaned
+
+
+class LessonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = [
+            "section", "title", "slug", "kind", "duration", "is_preview", "body",
+            "video_url", "video_file", "order",
+        ]  # fmt: skip
+        help_texts = {"body": MARKDOWN_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Made from the title when left empty.")
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get("slug") or slugify(cleaned.get("title") or "")[:200]
+        if "slug" in self.fields and slug:
+            cleaned["slug"] = slug
+        section = cleaned.get("section") or getattr(self.instance, "section", None)
+        if "slug" in self.fields and slug and "section" in self.fields and section:
+            # The course is not a form field, so the database constraint is checked here.
+            clash = Lesson.objects.filter(course_id=section.course_id, slug=slug)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("slug", _("Another lesson of this course already uses this slug."))
+        return cleaned
+
+
+# --- Inlines ------------------------------------------------------------------------------------
+
+
+class AttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
+    model = Attachment
+    course_lookup = "lesson__course"
+    fields = ["title", "file", "size"]
+    readonly_fields = ["size"]
+    extra = 0
+
+
+class LessonInline(ScopedInlineMixin, nested_admin.NestedStackedInline):
+    model = Lesson
+    form = LessonAdminForm
+    course_lookup = "course"
+    sortable_field_name = "order"
+    inlines = [AttachmentInline]
+    extra = 0
+    fields = [
+        ("title", "slug"),
+        ("kind", "duration", "is_preview"),
+        "body",
+        ("video_url", "video_file"),
+        "order",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class SectionInline(ScopedInlineMixin, nested_admin.NestedStackedInline):
+    model = Section
+    course_lookup = "course"
+    sortable_field_name = "order"
+    inlines = [LessonInline]
+    fields = ["title", "order"]
+    extra = 0
+
+
+class CourseInstructorFormSet(ScopedInlineMixin.formset):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.cleaned_data["user"]
+            for form in self.forms
+            if form.cleaned_data.get("user") and not self._should_delete_form(form)
+        ]
+        if self.instance.pk and not kept:
+            raise ValidationError(_("A course needs at least one instructor."))
+        user = self.request_user
+        if self.instance.pk and not sees_everything(user) and user not in kept:
+            raise ValidationError(
+                _("You cannot remove yourself from a course; ask a co-instructor or an admin.")
+            )
+
+
+class CourseInstructorInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
+    model = CourseInstructor
+    formset = CourseInstructorFormSet
+    course_lookup = "course"
+    sortable_field_name = "order"
+    autocomplete_fields = ["user"]
+    fields = ["user", "order"]
+    extra = 0
+    verbose_name = _("instructor")
+    verbose_name_plural = _("instructors (the first is the lead instructor)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._course = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Instructors, and whoever already teaches this course (even if no longer one).
+            current = CourseInstructor.objects.filter(course=getattr(self, "_course", None))
+            kwargs["queryset"] = User.objects.filter(
+                pk__in=User.objects.instructors().values("pk")
+            ) | User.objects.filter(pk__in=current.values("user_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- Courses ------------------------------------------------------------------------------------
+
+
+@admin.register(Course)
+class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
+    form = CourseAdminForm
+    inlines = [CourseInstructorInline, SectionInline]
+    list_display = [
+        "title",
+        "status",
+        "category",
+        "level",
+        "lesson_count",
+        "enrollment_count",
+        "rating_average",
+        "updated",
+    ]
+    list_filter = ["status", ("category", admin.RelatedOnlyFieldListFilter), "level", "language"]
+    list_select_related = ["category", "category__parent"]
+    search_fields = ["title", "subtitle", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category"]
+    date_hierarchy = "created"
+    actions = ["publish_courses", "unpublish_courses"]
+    save_on_top = True
+    view_on_site = True
+    readonly_fields = [
+        "cover_preview",
+        "published_at",
+        "lesson_count",
+        "total_duration",
+        "enrollment_count",
+        "rating_average",
+        "rating_count",
+        "created",
+        "updated",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "subtitle", "category", ("level", "language")]}),
+        (_("Cover image"), {"fields": ["cover_image", "cover_preview"]}),
+        (_("Description"), {"fields": ["description", "learning_outcomes", "requirements"]}),
+        (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (
+            _("Numbers (kept up to date automatically)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("lesson_count", "total_duration"),
+                    ("enrollment_count", "rating_average", "rating_count"),
+                    ("created", "updated"),
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("preview"))
+    def cover_preview(self, course):
+        if not course.cover_image:
+            return _("No cover image yet.")
+        return format_html(
+            '<img src="{}" alt="" width="320" height="180" class="studio-cover-preview">',
+            course.cover_image.url,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Course.Status.PUBLISHED and not obj.published_at:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        parent = formset.instance
+        if parent.pk and not type(parent)._default_manager.filter(pk=parent.pk).exists():
+            # Its parent (a section or lesson) was deleted in this save, children with it.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return None
+        if formset.model is not Lesson:
+            return super().save_formset(request, form, formset, change)
+        # Lesson slugs are unique per course: give a clashing new slug a suffix, never a 500.
+        lessons = formset.save(commit=False)
+        for lesson in formset.deleted_objects:
+            if lesson.pk:
+                lesson.delete()
+        for lesson in lessons:
+            lesson.slug = unique_lesson_slug(lesson)
+            lesson.save()
+        formset.save_m2m()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        course = form.instance
+        self._add_creator_as_instructor(request, course, change)
+        services.refresh_curriculum_counters(course)
+        course.refresh_from_db()
+        if course.status == Course.Status.PUBLISHED and course.lesson_count == 0:
+            services.unpublish(course)
+            self.message_user(
+                request,
+                _("“%(title)s” has no lessons left, so it was moved back to draft.")
+                % {"title": course.title},
+                messages.WARNING,
+            )
+
+    @staticmethod
+    def _add_creator_as_instructor(request, course, change):
+        """A new course's creator becomes its lead instructor (a superuser only if none given)."""
+        user = request.user
+        instructors = CourseInstructor.objects.filter(course=course)
+        if change or instructors.filter(user=user).exists():
+            return
+        if sees_everything(user) and instructors.exists():
+            return
+        for row in instructors:
+            row.order += 1
+            row.save(update_fields=["order"])
+        CourseInstructor.objects.create(course=course, user=user, order=0)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category")
+
+    @admin.action(description=_("Publish the selected courses"), permissions=["change"])
+    def publish_courses(self, request, queryset):
+        published, refused = 0, []
+        for course in queryset:
+            try:
+                services.publish(course)
+            except services.PublishError as error:
+                refused.append(error.message)
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%(count)d course published.", "%(count)d courses published.", published)
+                % {"count": published},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Move the selected courses back to draft"), permissions=["change"])
+    def unpublish_courses(self, request, queryset):
+        count = 0
+        for course in queryset:
+            services.unpublish(course)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d course moved back to draft.",
+                "%(count)d courses moved back to draft.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+# --- Lessons (a flat, searchable list across the user's courses) --------------------------------
+
+
+class LessonAttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
+    model = Attachment
+    course_lookup = "lesson__course"
+    fields = ["title", "file", "size"]
+    readonly_fields = ["size"]
+    extra = 0
+
+
+@admin.register(Lesson)
+class LessonAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
+    form = LessonAdminForm
+    inlines = [LessonAttachmentInline]
+    list_display = ["title", "course", "section", "kind", "duration", "is_preview"]
+    list_filter = [("course", admin.RelatedOnlyFieldListFilter), "kind", "is_preview"]
+    list_select_related = ["course", "section"]
+    search_fields = ["title", "slug", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "section",
+        ("title", "slug"),
+        ("kind", "duration", "is_preview"),
+        "body",
+        ("video_url", "video_file"),
+        "order",
+    ]
+    view_on_site = True
+
+    def save_model(self, request, obj, form, change):
+        obj.slug = unique_lesson_slug(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.refresh_curriculum_counters(form.instance.course)
+
+    def delete_model(self, request, obj):
+        course = obj.course
+        super().delete_model(request, obj)
+        services.refresh_curriculum_counters(course)
+
+    def delete_queryset(self, request, queryset):
+        courses = list(Course.objects.filter(pk__in=queryset.values("course_id")))
+        super().delete_queryset(request, queryset)
+        for course in courses:
+            services.refresh_curriculum_counters(course)
+
+
+# --- Categories (read-only for instructors unless a superuser grants category permissions) -----
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "order", "course_count"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug", "parent__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["parent__name", "order", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_courses=Count("courses"))
+
+    @admin.display(description=_("courses"), ordering="n_courses")
+    def course_count(self, category):
+        return category.n_courses
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

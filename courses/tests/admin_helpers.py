@@ -1,0 +1,86 @@
+"""Helpers for the studio (admin) tests: submit an admin form the way a browser would."""
+
+from html.parser import HTMLParser
+
+
+class _FormFields(HTMLParser):
+    """Collects the values a browser would submit from the page's main admin form."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._select_values = []
+        self._textarea = None
+        self._option_value = None
+
+    def _add(self, name, value):
+        if "__prefix__" in name or "-empty-" in name or name in {"csrfmiddlewaretoken", "robots"}:
+            return
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._add(name, attrs.get("value", "on"))
+                return
+            self._add(name, attrs.get("value", ""))
+        elif tag == "select" and name:
+            self._select, self._select_values = name, []
+        elif tag == "option" and self._select is not None and "selected" in attrs:
+            self._select_values.append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            for value in self._select_values:
+                self._add(self._select, value)
+            if not self._select_values:
+                # Without an explicit selection a browser submits the first option.
+                self._add(self._select, "")
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            name, value = self._textarea
+            self._add(name, value.removeprefix("\n"))
+            self._textarea = None
+
+
+def form_data(response) -> dict:
+    """The admin form of `response` as POST data (change what you need, then post it)."""
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
+
+
+def errors_of(response) -> str:
+    """Every error message of an admin change form response (form, inlines, nested inlines)."""
+    messages = []
+    context = response.context
+    if context is None:
+        return ""
+    adminform = context.get("adminform")
+    if adminform is not None:
+        messages += [str(e) for errors in adminform.form.errors.values() for e in errors]
+    for inline in context.get("inline_admin_formsets") or []:
+        messages += _formset_errors(inline.formset)
+    return " | ".join(messages)
+
+
+def _formset_errors(formset):
+    messages = [str(e) for e in formset.non_form_errors()]
+    for form in formset.forms:
+        messages += [str(e) for errors in form.errors.values() for e in errors]
+        for nested in getattr(form, "nested_formsets", []):
+            messages += _formset_errors(nested)
+    return messages
