@@ -1,10 +1,10 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from users.models import User
+from users.models import INSTRUCTORS_GROUP, User
 
-from . import search
+from . import search, seo
 from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
 from .models import Category, Course, Lesson, Section
 
@@ -83,8 +83,11 @@ class CategoryView(CourseListView):
 
 
 class CourseDetailView(DetailView):
+    """A course page: drafts are 404 to everyone but their instructors and site staff."""
+
     template_name = "courses/course_detail.html"
     context_object_name = "course"
+    related_count = 4
 
     def get_queryset(self):
         lessons = Lesson.objects.only(
@@ -98,29 +101,91 @@ class CourseDetailView(DetailView):
             "duration",
             "is_preview",
         )
+        instructors = User.objects.only(
+            "id", "username", "name", "email", "avatar", "headline"
+        ).order_by("courseinstructor__order", "courseinstructor__id")
         return (
             Course.objects.visible_to(self.request.user)
-            .for_cards()
+            .select_related("category__parent")
+            .defer("search_vector")
             .prefetch_related(
+                Prefetch("instructors", queryset=instructors),
                 Prefetch(
                     "sections",
                     queryset=Section.objects.prefetch_related(
                         Prefetch("lessons", queryset=lessons)
                     ),
-                )
+                ),
             )
+        )
+
+    def get_object(self, queryset=None):
+        course = super().get_object(queryset)
+        for section in course.sections.all():
+            lessons = section.lessons.all()
+            section.total_duration = sum(lesson.duration for lesson in lessons)
+        return course
+
+    def get_context_data(self, **kwargs):
+        course = self.object
+        related = (
+            Course.objects.published()
+            .filter(category_id=course.category_id)
+            .exclude(pk=course.pk)
+            .defer(*CARD_DEFERRED)
+            .for_cards()
+            .order_by("-rating_average", "-enrollment_count", "-id")[: self.related_count]
+        )
+        return super().get_context_data(
+            related_courses=related,
+            json_ld=seo.course_json_ld(course, self.request),
+            meta_description=seo.course_summary(course),
+            canonical_url=self.request.build_absolute_uri(course.get_absolute_url()),
+            cover_url=(
+                self.request.build_absolute_uri(course.cover_image.url)
+                if course.cover_image
+                else ""
+            ),
+            **kwargs,
         )
 
 
 class InstructorView(DetailView):
+    """An instructor's public profile and published courses."""
+
     template_name = "courses/instructor_detail.html"
     context_object_name = "instructor"
     slug_field = "username"
     slug_url_kwarg = "username"
 
     def get_queryset(self):
-        return User.objects.filter(courses_taught__isnull=False).distinct()
+        teaches_published = Course.objects.published().filter(instructors=OuterRef("pk"))
+        return (
+            User.objects.filter(is_active=True)
+            .filter(Exists(teaches_published) | Q(is_staff=True, groups__name=INSTRUCTORS_GROUP))
+            .distinct()
+        )
 
     def get_context_data(self, **kwargs):
-        courses = Course.objects.published().for_cards().filter(instructors=self.object)
-        return super().get_context_data(courses=courses, **kwargs)
+        courses = list(
+            Course.objects.published()
+            .filter(instructors=self.object)
+            .defer(*CARD_DEFERRED)
+            .for_cards()
+            .order_by("-enrollment_count", "-rating_average", "-id")
+        )
+        rated = [course for course in courses if course.rating_count]
+        ratings = sum(course.rating_count for course in rated)
+        average = (
+            sum(course.rating_average * course.rating_count for course in rated) / ratings
+            if ratings
+            else 0
+        )
+        return super().get_context_data(
+            courses=courses,
+            learner_count=sum(course.enrollment_count for course in courses),
+            rating_count=ratings,
+            rating_average=average,
+            canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
+            **kwargs,
+        )

@@ -11,7 +11,12 @@ MARKDOWN_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
     "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "img",
 }  # fmt: skip
-MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+MARKDOWN_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
+}
 
 
 @register.filter
@@ -53,3 +58,13 @@ def rating_stars(average, count=None):
         else:
             stars.append("empty")
     return {"average": average, "count": count, "stars": stars}
+
+
+@register.filter
+def as_list(value):
+    """A list field's items as non-empty strings (a string counts as one item per line)."""
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, list | tuple):
+        return []
+    return [str(item).strip() for item in value if str(item).strip()]

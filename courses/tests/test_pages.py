@@ -1,0 +1,273 @@
+"""Category, course, instructor and home pages: content, access, SEO and query counts."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Course
+from courses.tests.factories import (
+    CategoryFactory,
+    CourseFactory,
+    LessonFactory,
+    SectionFactory,
+    course_with_lessons,
+)
+from users.tests.factories import InstructorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(response):
+    match = re.search(
+        r'<script type="application/ld\+json" id="course-json-ld">(.*?)</script>',
+        response.text,
+        re.S,
+    )
+    assert match, "no JSON-LD block"
+    return json.loads(match.group(1))
+
+
+# --- category page ----------------------------------------------------------------------------
+
+
+def test_category_page_lists_its_and_its_childrens_courses(client):
+    parent = CategoryFactory(name="Development", slug="dev", description="Build software.")
+    child = CategoryFactory(name="Web", slug="web", parent=parent)
+    CourseFactory(title="Parent course", category=parent)
+    CourseFactory(title="Child course", category=child)
+    CourseFactory(title="Elsewhere")
+    response = client.get(reverse("courses:category", args=["dev"]))
+    assert sorted(c.title for c in response.context["courses"]) == ["Child course", "Parent course"]
+    assert "Build software." in response.text
+    assert 'href="/categories/web/"' in response.text  # subcategory link
+
+
+def test_category_page_filters_by_subcategory(client):
+    parent = CategoryFactory(slug="dev")
+    child = CategoryFactory(slug="web", parent=parent)
+    CourseFactory(title="Parent course", category=parent)
+    CourseFactory(title="Child course", category=child)
+    response = client.get(reverse("courses:category", args=["dev"]), {"category": "web"})
+    assert [c.title for c in response.context["courses"]] == ["Child course"]
+
+
+def test_subcategory_page_has_breadcrumbs(client):
+    parent = CategoryFactory(name="Development", slug="dev")
+    CategoryFactory(name="Web", slug="web", parent=parent)
+    text = client.get(reverse("courses:category", args=["web"])).text
+    assert 'aria-label="Breadcrumb"' in text
+    assert 'href="/categories/dev/"' in text
+
+
+def test_unknown_category_is_404(client):
+    assert client.get(reverse("courses:category", args=["nope"])).status_code == 404
+
+
+def test_category_page_hides_drafts(client):
+    category = CategoryFactory(slug="c")
+    CourseFactory(title="Visible", category=category)
+    CourseFactory(title="Hidden draft", category=category, status=Course.Status.DRAFT)
+    text = client.get(reverse("courses:category", args=["c"])).text
+    assert "Visible" in text
+    assert "Hidden draft" not in text
+
+
+# --- course page ------------------------------------------------------------------------------
+
+
+def test_course_page_shows_the_course(client, course_with_lessons, instructor):
+    course = course_with_lessons
+    Course.objects.filter(pk=course.pk).update(
+        learning_outcomes=["Write tests first"], requirements=["Curiosity"]
+    )
+    response = client.get(course.get_absolute_url())
+    text = response.text
+    assert response.status_code == 200
+    assert course.title in text
+    assert course.subtitle in text
+    assert f'href="{instructor.get_absolute_url()}"' in text
+    assert "Write tests first" in text
+    assert "Curiosity" in text
+    assert "<strong>useful</strong>" in text  # Markdown rendered
+    assert "4 lessons" in text
+    assert "Beginner" in text
+    assert "English" in text
+
+
+def test_curriculum_marks_and_links_preview_lessons(client, course_with_lessons):
+    course = course_with_lessons
+    preview = course.lessons.get(is_preview=True)
+    other = course.lessons.filter(is_preview=False).first()
+    text = client.get(course.get_absolute_url()).text
+    assert reverse("learning:lesson", args=[course.slug, preview.slug]) in text
+    assert reverse("learning:lesson", args=[course.slug, other.slug]) not in text
+    assert "Preview" in text
+    assert other.title in text
+
+
+def test_curriculum_shows_section_durations(client):
+    course = CourseFactory()
+    section = SectionFactory(course=course, title="Getting started")
+    LessonFactory(section=section, duration=50)
+    LessonFactory(section=section, duration=25)
+    text = client.get(course.get_absolute_url()).text
+    assert "Getting started" in text
+    assert "1 h 15 min" in text
+
+
+def test_description_markdown_is_sanitised(client):
+    course = CourseFactory(
+        description="Hi <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    )
+    text = client.get(course.get_absolute_url()).text
+    assert "<script>alert(1)" not in text
+    assert "javascript:alert" not in text
+    assert "onerror" not in text
+
+
+def test_draft_is_404_for_visitors_and_learners(client, learner_client):
+    draft = CourseFactory(status=Course.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert learner_client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_draft_is_404_for_other_instructors(client):
+    draft = CourseFactory(status=Course.Status.DRAFT)
+    client.force_login(InstructorFactory())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_draft_is_visible_to_its_instructor_and_superusers(client, instructor):
+    draft = CourseFactory(status=Course.Status.DRAFT, instructors=[instructor], title="My draft")
+    client.force_login(instructor)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft" in response.text
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_unknown_course_is_404(client):
+    assert client.get(reverse("courses:detail", args=["nope"])).status_code == 404
+
+
+def test_json_ld_is_a_course_with_provider_and_rating(client):
+    course = CourseFactory(title='Quotes " and </script> tags')
+    Course.objects.filter(pk=course.pk).update(rating_average="4.50", rating_count=12)
+    data = json_ld(client.get(course.get_absolute_url()))
+    assert data["@type"] == "Course"
+    assert data["name"] == 'Quotes " and </script> tags'
+    assert data["provider"]["@type"] == "Organization"
+    assert data["aggregateRating"]["ratingValue"] == "4.50"
+    assert data["aggregateRating"]["ratingCount"] == 12
+
+
+def test_json_ld_has_no_rating_without_ratings(client):
+    course = CourseFactory()
+    assert "aggregateRating" not in json_ld(client.get(course.get_absolute_url()))
+
+
+def test_course_page_seo_tags(client):
+    course = CourseFactory(subtitle="The short pitch")
+    text = client.get(course.get_absolute_url()).text
+    assert f'<link rel="canonical" href="http://testserver{course.get_absolute_url()}">' in text
+    assert '<meta name="description" content="The short pitch">' in text
+    assert '<meta property="og:title"' in text
+    assert '<meta property="og:url"' in text
+
+
+def test_related_courses_come_from_the_same_category(client):
+    category = CategoryFactory()
+    course = CourseFactory(category=category)
+    CourseFactory(title="Sibling", category=category)
+    CourseFactory(title="Stranger")
+    text = client.get(course.get_absolute_url()).text
+    assert "Sibling" in text
+    assert "Stranger" not in text
+
+
+# --- instructor page --------------------------------------------------------------------------
+
+
+def test_instructor_page_lists_published_courses_only(client):
+    teacher = InstructorFactory(name="Tess Teacher", headline="Teaches things", bio="Long bio.")
+    CourseFactory(title="Public one", instructors=[teacher])
+    CourseFactory(title="Secret one", instructors=[teacher], status=Course.Status.DRAFT)
+    response = client.get(teacher.get_absolute_url())
+    assert response.status_code == 200
+    assert "Tess Teacher" in response.text
+    assert "Teaches things" in response.text
+    assert "Long bio." in response.text
+    assert "Public one" in response.text
+    assert "Secret one" not in response.text
+
+
+def test_learner_profile_is_not_an_instructor_page(client, learner):
+    assert client.get(reverse("courses:instructor", args=[learner.username])).status_code == 404
+
+
+def test_unknown_instructor_is_404(client):
+    assert client.get(reverse("courses:instructor", args=["ghost"])).status_code == 404
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+def test_home_shows_search_categories_featured_and_newest(client):
+    CategoryFactory(name="Design")
+    best = CourseFactory(title="Best rated")
+    Course.objects.filter(pk=best.pk).update(rating_average="4.9", rating_count=10)
+    CourseFactory(title="Fresh course")
+    CourseFactory(title="Draft course", status=Course.Status.DRAFT)
+    response = client.get(reverse("home"))
+    text = response.text
+    assert 'action="/courses/"' in text and 'name="q"' in text
+    assert "Design" in text
+    assert [c.title for c in response.context["featured_courses"]] == ["Best rated"]
+    assert "Fresh course" in text
+    assert "Draft course" not in text
+
+
+# --- constant queries -------------------------------------------------------------------------
+
+
+def _grow_catalog(count, instructor, co_teacher):
+    parent = CategoryFactory(slug="parent")
+    child = CategoryFactory(slug="child", parent=parent)
+    for number in range(count):
+        course = CourseFactory(
+            category=child if number % 2 else parent, instructors=[instructor, co_teacher]
+        )
+        Course.objects.filter(pk=course.pk).update(rating_average="4.2", rating_count=3)
+
+
+QUERY_BUDGET = {"home": 12, "list": 12, "category": 12, "detail": 20, "instructor": 12}
+
+
+@pytest.mark.parametrize("page_name", list(QUERY_BUDGET))
+def test_pages_use_a_constant_number_of_queries(
+    client, learner, instructor, django_assert_max_num_queries, page_name
+):
+    """Measured with 5 and with 50 courses: the same number of queries, within budget."""
+    co_teacher = InstructorFactory()
+    course = course_with_lessons(
+        category=CategoryFactory(slug="parent"), instructors=[instructor], sections=3
+    )
+    urls = {
+        "home": reverse("home"),
+        "list": reverse("courses:list") + "?per_page=24&level=beginner",
+        "category": reverse("courses:category", args=["parent"]),
+        "detail": course.get_absolute_url(),
+        "instructor": instructor.get_absolute_url(),
+    }
+    client.force_login(learner)
+    counts = []
+    for size in (4, 45):  # 5 courses, then 50
+        _grow_catalog(size, instructor, co_teacher)
+        with django_assert_max_num_queries(QUERY_BUDGET[page_name]) as captured:
+            response = client.get(urls[page_name])
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
