@@ -18,7 +18,11 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request):
-    published = Course.objects.published().for_cards()
+    published = (
+        Course.objects.published()
+        .defer("description", "learning_outcomes", "requirements", "search_vector")
+        .for_cards()
+    )
     context = {
         "featured_courses": published.filter(rating_count__gt=0).order_by(
             "-rating_average", "-rating_count", "-id"
