@@ -1,0 +1,58 @@
+"""With JavaScript switched off every feature still works as a plain HTML form."""
+
+import re
+
+from playwright.sync_api import expect
+
+from e2e.test_journeys import course_titles
+
+I = re.IGNORECASE  # noqa: E741
+
+
+def test_catalog_enrol_complete_review_and_wishlist_work_without_javascript(
+    nojs_page, login, learner, catalog
+):
+    from learning.models import Enrollment, LessonProgress, Review, WishlistItem
+
+    page = nojs_page
+    assert page.evaluate("1 + 1") == 2  # Playwright itself still runs; the page's scripts don't
+    login(learner, page.context)
+
+    # Catalog filters and sort: the form's own submit buttons.
+    page.goto("/courses/")
+    page.get_by_role("checkbox", name=re.compile(r"^\s*Programming")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^\s*Beginner")).check()
+    page.get_by_label(re.compile(r"sort", I)).select_option("title")
+    page.get_by_role("button", name=re.compile(r"^\s*apply", I)).first.click()
+    expect(page).to_have_url(re.compile(r"category=programming"))
+    expect(page).to_have_url(re.compile(r"level=beginner"))
+    expect(page).to_have_url(re.compile(r"sort=title"))
+    assert course_titles(page) == [f"Python course {n:02d}" for n in (0, 6, 12, 18, 24)]
+
+    # Enrol, complete a lesson, review.
+    course = catalog["courses"][0]
+    page.get_by_role("link", name=course.title, exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^\s*enrol", I)).click()
+    expect(page).to_have_url(re.compile(r"/lessons/"))
+    assert Enrollment.objects.filter(user=learner, course=course).exists()
+    page.get_by_role("button", name=re.compile(r"mark as complete", I)).click()
+    expect(page.get_by_role("button", name=re.compile(r"completed", I))).to_be_visible()
+    assert LessonProgress.objects.filter(user=learner, course=course).count() == 1
+
+    page.goto(course.get_absolute_url())
+    page.get_by_label(re.compile(r"^\s*4")).first.check()
+    page.get_by_label("Your review").fill("Works fine without any JavaScript.")
+    page.get_by_role("button", name=re.compile(r"post review", I)).click()
+    expect(page.get_by_text("Works fine without any JavaScript.")).to_be_visible()
+    assert Review.objects.get(user=learner, course=course).rating == 4
+
+    # Wishlist: toggled on a course the learner has not enrolled in.
+    other = catalog["courses"][1]
+    page.goto(other.get_absolute_url())
+    page.get_by_role("button", name=re.compile(r"add to wishlist", I)).first.click()
+    expect(
+        page.get_by_role("button", name=re.compile(r"remove from wishlist", I)).first
+    ).to_be_visible()
+    assert WishlistItem.objects.filter(user=learner, course=other).exists()
+    page.goto("/dashboard/")
+    expect(page.get_by_role("link", name=other.title, exact=True).first).to_be_visible()
