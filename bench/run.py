@@ -49,7 +49,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--learners", type=int, help="default: seed_catalog's (courses / 5)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -65,6 +65,7 @@ def parse_args(argv=None):
     parser.add_argument("--only", action="append", default=[], help="row names to run")
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--rebuild", action="store_true", help="seed a fresh database")
+    parser.add_argument("--prepare", action="store_true", help="only build the database")
     parser.add_argument("--workdir", type=Path, default=BENCH / "work")
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
     parser.add_argument(
@@ -72,7 +73,7 @@ def parse_args(argv=None):
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.courses, args.learners, args.duration, args.connections = 30, 5, 1.0, 2
+        args.courses, args.learners, args.duration, args.connections = 30, 10, 1.0, 2
     return args
 
 
@@ -166,18 +167,17 @@ class Bench:
         self.manage("migrate", "--noinput")
         log(f"seeding {self.args.courses} courses (seed {self.args.seed})")
         started = time.monotonic()
+        learners = [] if self.args.learners is None else ["--learners", str(self.args.learners)]
         self.manage(
             "seed_catalog",
             "--courses",
             str(self.args.courses),
             "--seed",
             str(self.args.seed),
-            "--learners",
-            str(self.args.learners),
+            "--no-progress",
+            *learners,
         )
         log(f"seeded in {time.monotonic() - started:.0f} s")
-        if "rebuild_search_index" in self.manage("help", "--commands"):
-            self.manage("rebuild_search_index")
         self.marker.write_text(json.dumps(self.wanted()))
 
     def recreate_postgres(self) -> None:
@@ -441,6 +441,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if not Path(GUNICORN).exists() and not shutil.which("gunicorn"):
         raise SystemExit("gunicorn is missing: run `make install`")
+    if args.prepare:
+        Bench(args).build_database()
+        return 0
     results = Bench(args).run()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
