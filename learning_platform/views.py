@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +29,16 @@ def home(request):
             "-rating_average", "-rating_count", "-id"
         )[:8],
         "newest_courses": published.order_by("-published_at", "-id")[:8],
-        "categories": Category.objects.filter(parent__isnull=True),
+        "categories": Category.objects.filter(parent__isnull=True).annotate(
+            course_count=Subquery(
+                Course.objects.published()
+                .filter(Q(category_id=OuterRef("pk")) | Q(category__parent_id=OuterRef("pk")))
+                .order_by()
+                .values(group=Value(1))
+                .annotate(count=Count("pk"))
+                .values("count")
+            )
+        ),
     }
     return render(request, "home.html", context)
 
