@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
@@ -128,13 +128,22 @@ class CourseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         course = self.object
+        # Same category first, then the rest of its family (parent, siblings, children).
+        family = course.category.parent_id or course.category_id
         related = (
             Course.objects.published()
-            .filter(category_id=course.category_id)
+            .filter(Q(category_id=family) | Q(category__parent_id=family))
             .exclude(pk=course.pk)
+            .annotate(
+                same_category=Case(
+                    When(category_id=course.category_id, then=Value(1)), default=Value(0)
+                )
+            )
             .defer(*CARD_DEFERRED)
             .for_cards()
-            .order_by("-rating_average", "-enrollment_count", "-id")[: self.related_count]
+            .order_by("-same_category", "-rating_average", "-enrollment_count", "-id")[
+                : self.related_count
+            ]
         )
         return super().get_context_data(
             related_courses=related,

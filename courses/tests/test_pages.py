@@ -271,3 +271,26 @@ def test_pages_use_a_constant_number_of_queries(
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_related_courses_include_the_category_family_same_category_first(client):
+    parent = CategoryFactory(slug="dev")
+    web = CategoryFactory(slug="web", parent=parent)
+    data = CategoryFactory(slug="data", parent=parent)
+    course = CourseFactory(category=web)
+    cousin = CourseFactory(title="Cousin", category=data)
+    sibling = CourseFactory(title="Sibling", category=web)
+    Course.objects.filter(pk=cousin.pk).update(rating_average="5.0", rating_count=5)
+    response = client.get(course.get_absolute_url())
+    assert [c.title for c in response.context["related_courses"]] == [sibling.title, "Cousin"]
+
+
+def test_home_categories_count_published_courses_with_children(client):
+    parent = CategoryFactory(name="Development", slug="dev")
+    child = CategoryFactory(slug="web", parent=parent)
+    CourseFactory(category=parent)
+    CourseFactory(category=child)
+    CourseFactory(category=child, status=Course.Status.DRAFT)
+    response = client.get(reverse("home"))
+    counts = {c.slug: c.course_count for c in response.context["categories"]}
+    assert counts["dev"] == 2
