@@ -7,17 +7,22 @@ anything an anonymous catalog page shows (courses, curriculum, categories, instr
 enrolments) bumps the version, so the next request renders afresh. CACHE_PAGE_SECONDS (0 turns
 the cache off) bounds how long an entry lives.
 
-The version lives in the configured cache: with Redis every server sees a bump at once; with the
-local-memory cache each process has its own copy, so another process may serve a page up to
-CACHE_PAGE_SECONDS old.
+The version lives in the configured cache, so with Redis every server sees a bump at once. The
+local-memory cache is per process: on SQLite the version then lives in a file beside the database
+(every process on the machine sees a bump); on another database without Redis each process keeps
+its own version, and another process may serve a page up to CACHE_PAGE_SECONDS old.
 """
 
 import hashlib
 import logging
+import os
+import tempfile
+from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
@@ -44,7 +49,31 @@ def page_cache_seconds() -> int:
     return max(0, int(getattr(settings, "CACHE_PAGE_SECONDS", 0) or 0))
 
 
-def current_version() -> int:
+def version_file() -> Path | None:
+    """Where the version lives when the cache is per process: beside the SQLite database file.
+
+    Every process on the machine sees a bump at once (one stat() per request); with a shared
+    cache (Redis) or another database the version lives in the cache.
+    """
+    if not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return None
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"] or "")
+    if not name or "memory" in name:
+        return None
+    return Path(f"{name}.page-cache-version")
+
+
+def current_version():
+    path = version_file()
+    if path is not None:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return "0"
+        # a bump replaces the file: a new inode even within the clock's granularity
+        return f"{stat.st_ino}-{stat.st_mtime_ns}"
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -54,6 +83,15 @@ def current_version() -> int:
 
 def bump_version(**_kwargs) -> None:
     """Make every cached page stale (signal receiver; also callable after bulk updates)."""
+    path = version_file()
+    if path is not None:
+        try:
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".page-cache-")
+            os.close(fd)
+            os.replace(temporary, path)
+        except OSError:
+            logger.warning("page cache: could not bump the version file", exc_info=True)
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: nothing cached under a version either

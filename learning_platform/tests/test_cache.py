@@ -190,3 +190,26 @@ def test_a_cache_outage_still_renders_the_page(client, course, monkeypatch):
     response = client.get(detail_url(course))
     assert response.status_code == 200
     assert "Cached Cooking" in response.text
+
+
+def test_a_version_file_shares_bumps_between_processes(client, course, tmp_path, monkeypatch):
+    # Per-process caches on SQLite keep the version in a file every process stats.
+    from learning_platform import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "version_file", lambda: tmp_path / "db.page-cache-version")
+    client.get(detail_url(course))
+    assert client.get(detail_url(course))[HIT_HEADER] == "hit"
+    before = page_cache.current_version()
+    Course.objects.filter(pk=course.pk).update(title="Changed elsewhere")
+    bump_version()  # what another process's signal does: replace the file
+    assert page_cache.current_version() != before
+    assert "Changed elsewhere" in client.get(detail_url(course)).text
+
+
+def test_the_version_file_sits_beside_a_sqlite_file(settings, monkeypatch):
+    from learning_platform import cache as page_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setattr(page_cache.connection, "vendor", "sqlite")
+    monkeypatch.setitem(page_cache.connection.settings_dict, "NAME", "/srv/site/db.sqlite3")
+    assert str(page_cache.version_file()) == "/srv/site/db.sqlite3.page-cache-version"
