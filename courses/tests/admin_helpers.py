@@ -12,7 +12,7 @@ class _FormFields(HTMLParser):
         self._select = None
         self._select_values = []
         self._textarea = None
-        self._option_value = None
+        self._multiple = False
 
     def _add(self, name, value):
         if "__prefix__" in name or "-empty-" in name or name in {"csrfmiddlewaretoken", "robots"}:
@@ -33,6 +33,7 @@ class _FormFields(HTMLParser):
             self._add(name, attrs.get("value", ""))
         elif tag == "select" and name:
             self._select, self._select_values = name, []
+            self._multiple = "multiple" in attrs
         elif tag == "option" and self._select is not None and "selected" in attrs:
             self._select_values.append(attrs.get("value", ""))
         elif tag == "textarea" and name:
@@ -46,7 +47,7 @@ class _FormFields(HTMLParser):
         if tag == "select" and self._select is not None:
             for value in self._select_values:
                 self._add(self._select, value)
-            if not self._select_values:
+            if not self._select_values and not self._multiple:
                 # Without an explicit selection a browser submits the first option.
                 self._add(self._select, "")
             self._select = None
