@@ -1,4 +1,7 @@
+import re
+
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
@@ -7,6 +10,8 @@ from users.models import INSTRUCTORS_GROUP, User
 from . import search, seo
 from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
 from .models import Category, Course, Lesson, Section
+
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 # Columns a course card never shows (long texts and the search document).
 CARD_DEFERRED = ("description", "learning_outcomes", "requirements", "search_vector")
@@ -166,6 +171,12 @@ class InstructorView(DetailView):
     context_object_name = "instructor"
     slug_field = "username"
     slug_url_kwarg = "username"
+
+    def get_object(self, queryset=None):
+        # Only well-formed usernames reach the database (PostgreSQL refuses NUL bytes).
+        if not USERNAME_RE.fullmatch(self.kwargs["username"]):
+            raise Http404("No such instructor.")
+        return super().get_object(queryset)
 
     def get_queryset(self):
         teaches_published = Course.objects.published().filter(instructors=OuterRef("pk"))

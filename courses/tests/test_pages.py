@@ -294,3 +294,18 @@ def test_home_categories_count_published_courses_with_children(client):
     response = client.get(reverse("home"))
     counts = {c.slug: c.course_count for c in response.context["categories"]}
     assert counts["dev"] == 2
+
+
+@pytest.mark.parametrize("username", ["a%00b", "%3Cscript%3E", "x" * 300, "Ünï"])
+def test_odd_instructor_usernames_are_404(client, username):
+    assert client.get(f"/instructors/{username}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params", [{"page": "abc"}, {"q": "a\x00b"}, {"category": "<b>x</b>"}, {"sort": "-1"}]
+)
+def test_category_page_survives_bad_input(client, params):
+    CourseFactory(category=CategoryFactory(slug="c"))
+    response = client.get(reverse("courses:category", args=["c"]), params)
+    assert response.status_code == 200
+    assert "<b>x</b>" not in response.text
