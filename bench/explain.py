@@ -6,7 +6,7 @@
 Each page is requested once with Django's test client; its queries are captured (SQL and
 parameters) and explained: SQLite `EXPLAIN QUERY PLAN`, PostgreSQL `EXPLAIN` (`--analyze` runs
 them). Full scans of a catalog table are flagged with "!!" (SQLite "SCAN <table>" without an
-index, PostgreSQL "Seq Scan").
+index, PostgreSQL "Seq Scan") and so are queries that took 20 ms or more.
 """
 
 import argparse
@@ -32,7 +32,8 @@ from django.test import Client  # noqa: E402
 
 # Small tables (a few rows per page or per user) where a scan is fine.
 SMALL_TABLES = ("courses_category", "django_session", "django_site", "users_user_groups")
-FULL_SCAN = re.compile(r"^SCAN (\w+)(?! USING)|Seq Scan on (\w+)", re.MULTILINE)
+SLOW_MS = 20.0
+FULL_SCAN = re.compile(r"^\s*SCAN (\w+)\b(?! USING| VIRTUAL TABLE)|Seq Scan on (\w+)", re.MULTILINE)
 
 
 def capture(client, path):
@@ -90,10 +91,11 @@ def main():
                 table
                 for match in FULL_SCAN.finditer(text)
                 for table in match.groups()
-                if table and table not in SMALL_TABLES
+                if table and table not in SMALL_TABLES and not table.startswith("subquery")
             ]
-            mark = "!!" if scans else "ok"
-            if scans:
+            slow = ms >= SLOW_MS
+            mark = "!!" if scans or slow else "ok"
+            if scans or slow:
                 flagged.append((target["name"], number, scans, ms))
             print(
                 f"{mark} query {number} ({ms:.1f} ms): {sql[:160]}{'…' if len(sql) > 160 else ''}"
@@ -104,7 +106,8 @@ def main():
         print("Every query uses an index (or reads a small table).")
     for name, number, scans, ms in flagged:
         print(
-            f"!! {name}, query {number} ({ms:.1f} ms): full scan of {', '.join(sorted(set(scans)))}"
+            f"!! {name}, query {number} ({ms:.1f} ms): "
+            + (f"full scan of {', '.join(sorted(set(scans)))}" if scans else "slow")
         )
 
 
