@@ -1,15 +1,24 @@
-"""Turn an unreachable database into a friendly, retryable 503 page instead of a traceback."""
+"""Middleware that keeps failures and malformed input from becoming 500 pages.
+
+* DatabaseUnavailableMiddleware: an unreachable database gives a friendly, retryable 503 page;
+  a NUL byte that reached PostgreSQL (which refuses them in text) gives a 400.
+* MalformedSessionCookieMiddleware: a session cookie no session store could have issued is
+  ignored, so it never reaches a database query.
+"""
 
 import logging
+import re
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+# Django's session keys: 32 characters of [a-z0-9] (VALID_KEY_CHARS); allow some slack in length.
+SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
 
 
 def service_unavailable(request) -> HttpResponse:
@@ -21,11 +30,21 @@ def service_unavailable(request) -> HttpResponse:
     return response
 
 
+def bad_request(request) -> HttpResponse:
+    from learning_platform.views import error_400
+
+    return error_400(request)
+
+
+def _is_nul_byte_error(exception) -> bool:
+    return isinstance(exception, DataError) and "NUL" in str(exception)
+
+
 class DatabaseUnavailableMiddleware:
     """OperationalError / InterfaceError (server down, connection lost, too many connections,
     SQLite file unreadable) raised while a view or its template runs become a 503 page.
 
-    Errors in the data itself (IntegrityError, DataError) are bugs and stay 500s.
+    Other errors in the data itself (IntegrityError, most DataErrors) are bugs and stay 500s.
     """
 
     def __init__(self, get_response):
@@ -38,4 +57,22 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.error("database unavailable on %s: %s", request.path, exception)
             return service_unavailable(request)
+        if _is_nul_byte_error(exception):
+            # PostgreSQL refuses NUL in text; the input was malformed, not the server broken.
+            logger.warning("NUL byte in a query on %r", request.path)
+            return bad_request(request)
         return None
+
+
+class MalformedSessionCookieMiddleware:
+    """Ignore a session cookie that is not a well-formed session key (place before sessions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = settings.SESSION_COOKIE_NAME
+        key = request.COOKIES.get(name)
+        if key is not None and not SESSION_KEY.fullmatch(key):
+            del request.COOKIES[name]
+        return self.get_response(request)
