@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A session cookie that is not a session key never reaches the session store (security).
+    "learning_platform.middleware.MalformedSessionCookieMiddleware",
     # Anonymous catalog pages from the cache, before sessions/auth run (learning_platform/cache.py).
     "learning_platform.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
