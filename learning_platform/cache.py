@@ -100,6 +100,33 @@ def bump_version(**_kwargs) -> None:
         logger.warning("page cache: could not bump the version", exc_info=True)
 
 
+def catalog_cached(name: str, parts, compute, seconds: int | None = None):
+    """`compute()`, kept in the cache under `name` + `parts` until the catalog changes.
+
+    For data every visitor shares (facet counts, result totals): the same version as the page
+    cache, so a course, review or enrolment change recomputes it. CACHE_PAGE_SECONDS=0 turns it
+    off; a cache outage computes every time.
+        counts = catalog_cached("facets", filters.querystring(), lambda: filters.facet_counts(qs))
+    """
+    seconds = page_cache_seconds() if seconds is None else seconds
+    if seconds <= 0:
+        return compute()
+    try:
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = f"catalog:{name}:{current_version()}:{digest}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("catalog cache: lookup failed", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, seconds)
+        except Exception:
+            logger.warning("catalog cache: store failed", exc_info=True)
+    return value
+
+
 def _bump_unless_login(sender, instance, update_fields=None, **kwargs):
     # Every login saves last_login; only profile changes of instructors show on catalog pages.
     if update_fields is not None and set(update_fields) <= {"last_login"}:

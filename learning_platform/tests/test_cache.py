@@ -213,3 +213,29 @@ def test_the_version_file_sits_beside_a_sqlite_file(settings, monkeypatch):
     monkeypatch.setattr(page_cache.connection, "vendor", "sqlite")
     monkeypatch.setitem(page_cache.connection.settings_dict, "NAME", "/srv/site/db.sqlite3")
     assert str(page_cache.version_file()) == "/srv/site/db.sqlite3.page-cache-version"
+
+
+def test_catalog_cached_computes_once_until_the_catalog_changes(course):
+    from learning_platform.cache import catalog_cached
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"total": len(calls)}
+
+    assert catalog_cached("facets", ("q", "x"), compute) == {"total": 1}
+    assert catalog_cached("facets", ("q", "x"), compute) == {"total": 1}
+    assert catalog_cached("facets", ("q", "y"), compute) == {"total": 2}
+    CourseFactory(title="Another")
+    assert catalog_cached("facets", ("q", "x"), compute) == {"total": 3}
+
+
+def test_catalog_cached_is_off_with_the_page_cache(settings):
+    from learning_platform.cache import catalog_cached
+
+    settings.CACHE_PAGE_SECONDS = 0
+    calls = []
+    catalog_cached("facets", (), lambda: calls.append(1))
+    catalog_cached("facets", (), lambda: calls.append(1))
+    assert len(calls) == 2
