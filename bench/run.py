@@ -155,6 +155,7 @@ class Bench:
         if self.database_ready():
             log(f"reusing the seeded database ({self.args.courses} courses)")
             self.manage("migrate", "--noinput")
+            self.analyze()
             return
         self.marker.unlink(missing_ok=True)
         if self.args.postgres:
@@ -178,7 +179,16 @@ class Bench:
             *learners,
         )
         log(f"seeded in {time.monotonic() - started:.0f} s")
+        self.analyze()
         self.marker.write_text(json.dumps(self.wanted()))
+
+    def analyze(self) -> None:
+        """Planner statistics, as after any bulk load (SQLite has none until ANALYZE runs)."""
+        self.manage(
+            "shell",
+            "-c",
+            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        )
 
     def recreate_postgres(self) -> None:
         base, _, name = self.database_url.rpartition("/")
