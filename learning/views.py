@@ -158,6 +158,7 @@ def lesson_detail(request, slug, lesson_slug):
         "done_ids": done_ids,
         "is_done": lesson.pk in done_ids,
         "enrollment": enrollment,
+        "teaches": not enrollment and _teaches(request.user, course),
         "progress": percent(len(done_ids), len(curriculum)),
         "previous_lesson": curriculum[position - 1] if position > 0 else None,
         "next_lesson": curriculum[position + 1] if position + 1 < len(curriculum) else None,

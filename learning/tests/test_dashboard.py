@@ -99,3 +99,10 @@ def test_dashboard_query_count_does_not_grow(
     _enrol_in_new_courses(learner, 8)
     many = _dashboard_queries(learner_client, django_assert_max_num_queries, 20)
     assert many == few
+
+
+def test_dashboard_marks_unpublished_course_unavailable(enrolled_client, course):
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.DRAFT)
+    response = enrolled_client.get(DASHBOARD)
+    assert "Currently unavailable" in response.text
+    assert reverse("learning:resume", kwargs={"slug": course.slug}) not in response.text

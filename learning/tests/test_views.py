@@ -290,3 +290,8 @@ def test_complete_enforces_csrf(learner, lessons):
     client.force_login(learner)
     assert client.post(lesson_url(lessons[1], "learning:complete")).status_code == 403
     assert not LessonProgress.objects.exists()
+
+
+def test_signed_in_visitor_on_preview_can_enrol(learner_client, course, lessons):
+    response = learner_client.get(lesson_url(lessons[0]))
+    assert f'action="{reverse("learning:enroll", kwargs={"slug": course.slug})}"' in response.text

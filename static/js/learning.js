@@ -1,4 +1,5 @@
-// Learning area: "Mark as complete" without a page reload (the form works without JavaScript).
+// Learning area: "Mark as complete" without a page reload (the form works without JavaScript)
+// and the certificate's print button.
 (function () {
   "use strict";
 
@@ -56,6 +57,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-complete-form]").forEach(function (form) {
       form.addEventListener("submit", onCompleteSubmit);
+    });
+    document.querySelectorAll("[data-print-button]").forEach(function (button) {
+      button.classList.remove("d-none");
+      button.addEventListener("click", function () {
+        window.print();
+      });
     });
   });
 })();
