@@ -13,6 +13,7 @@ local-memory cache is per process: on SQLite the version then lives in a file be
 its own version, and another process may serve a page up to CACHE_PAGE_SECONDS old.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -25,7 +26,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseNotModified
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
@@ -177,8 +178,14 @@ def _is_anonymous_request(request) -> bool:
 
 
 def _view_name(request) -> str | None:
+    return _resolve_view_name(request.path_info, get_urlconf())
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_view_name(path: str, urlconf) -> str | None:
+    # Resolving costs more than the whole cache hit; a path always resolves to the same view.
     try:
-        return resolve(request.path_info).view_name
+        return resolve(path, urlconf).view_name
     except Resolver404:
         return None
 
