@@ -18,7 +18,7 @@ class ReviewForm(forms.ModelForm):
         },
     )
     text = forms.CharField(
-        label=_("Your review"),
+        label=_("Review"),
         max_length=Review._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a few words about the course.")},
