@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -299,6 +300,8 @@ class Bench:
         for mode, seconds in modes:
             process, base = self.serve("learning_platform.wsgi:application", page_cache=seconds)
             try:
+                if mode == "uncached":
+                    static = static_headers(base)
                 for target in targets:
                     if mode == "cached" and target["signed_in"]:
                         continue  # signed-in pages never come from the page cache
@@ -334,8 +337,27 @@ class Bench:
                 "loader": rows[0]["loader"],
             },
             "rows": rows,
-            "targets": check_targets(rows),
+            "static": static,
+            "targets": check_targets(rows) + check_static(static, quick=self.args.quick),
         }
+
+
+def static_headers(base: str) -> dict:
+    """How the site serves its stylesheet: hashed name, cache lifetime, compression."""
+    match = re.search(rb'href="(/static/css/site[^"]*\.css)"', fetch(base + "/", {}))
+    if not match:
+        return {"url": None}
+    url = match.group(1).decode()
+    request = urllib.request.Request(base + url, headers={"Accept-Encoding": "gzip, br"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return {
+                "url": url,
+                "cache_control": response.headers.get("Cache-Control", ""),
+                "content_encoding": response.headers.get("Content-Encoding", ""),
+            }
+    except urllib.error.URLError as error:  # quick runs serve no collected static files
+        return {"url": url, "error": str(error)}
 
 
 def fetch(url: str, headers: dict) -> bytes:
@@ -418,6 +440,24 @@ def check_targets(rows) -> list[dict]:
             }
         )
     return checks
+
+
+def check_static(static: dict, *, quick: bool) -> list[dict]:
+    if quick:  # quick runs skip collectstatic: no manifest to check
+        return []
+    max_age = re.search(r"max-age=(\d+)", static.get("cache_control", ""))
+    far_future = (
+        bool(max_age)
+        and int(max_age.group(1)) >= 31536000
+        and bool(re.search(r"\.[0-9a-f]{12}\.css$", static.get("url") or ""))
+    )
+    return [
+        {
+            "check": "static files hashed, far-future cached and compressed",
+            "value": static,
+            "ok": far_future and static.get("content_encoding") in ("gzip", "br"),
+        }
+    ]
 
 
 def table(results: dict) -> str:
