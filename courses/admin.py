@@ -137,6 +137,15 @@ class LessonAdminForm(forms.ModelForm):
 # --- Inlines ------------------------------------------------------------------------------------
 
 
+class SortableInlineMixin(ScopedInlineMixin):
+    """The order field is set by dragging (django-nested-admin), so it is not shown."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == self.sortable_field_name:
+            kwargs["widget"] = forms.HiddenInput()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class AttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
     model = Attachment
     course_lookup = "lesson__course"
@@ -145,7 +154,7 @@ class AttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
     extra = 0
 
 
-class LessonInline(ScopedInlineMixin, nested_admin.NestedStackedInline):
+class LessonInline(SortableInlineMixin, nested_admin.NestedStackedInline):
     model = Lesson
     form = LessonAdminForm
     course_lookup = "course"
@@ -162,7 +171,7 @@ class LessonInline(ScopedInlineMixin, nested_admin.NestedStackedInline):
     prepopulated_fields = {"slug": ["title"]}
 
 
-class SectionInline(ScopedInlineMixin, nested_admin.NestedStackedInline):
+class SectionInline(SortableInlineMixin, nested_admin.NestedStackedInline):
     model = Section
     course_lookup = "course"
     sortable_field_name = "order"
@@ -190,7 +199,7 @@ class CourseInstructorFormSet(ScopedInlineMixin.formset):
             )
 
 
-class CourseInstructorInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
+class CourseInstructorInline(SortableInlineMixin, nested_admin.NestedTabularInline):
     model = CourseInstructor
     formset = CourseInstructorFormSet
     course_lookup = "course"
