@@ -90,10 +90,11 @@ def course_actions(context, course):
     lessons_done = 0
     teaches = False
     if signed_in:
-        teaches = user.is_superuser or course.is_taught_by(user)
         enrollment = Enrollment.objects.filter(user=user, course=course).first()
         if enrollment:
             lessons_done = LessonProgress.objects.filter(user=user, course=course).count()
+        else:
+            teaches = user.is_superuser or course.is_taught_by(user)
         certificate = Certificate.objects.filter(user=user, course=course).first()
     lessons_total = course.lesson_count
     return {
@@ -107,7 +108,6 @@ def course_actions(context, course):
         "lessons_total": lessons_total,
         "progress": percent(lessons_done, lessons_total),
         "is_published": course.is_published,
-        "wishlisted": signed_in and course.pk in learner_state(request).wishlisted,
         "median_days": services.median_days_to_complete(course),
     }
 
