@@ -6,7 +6,6 @@ them (pyproject's testpaths leave e2e/ out).
 
 import gzip
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -139,6 +138,19 @@ def catalog(db, instructor):
     return {"programming": python, "design": design, "courses": courses}
 
 
+@pytest.fixture
+def demo(transactional_db):
+    """The demo site (`load_demo`: fixtures/demo.json plus its images, copied to MEDIA_ROOT)."""
+    from django.core.management import call_command
+
+    from users.models import User
+
+    if not (ROOT / "fixtures" / "demo.json").exists():
+        pytest.skip("no demo fixtures")
+    call_command("load_demo", verbosity=0)
+    return {"learner": User.objects.get(email="learner@example.com")}
+
+
 # --- Helpers used by the tests -----------------------------------------------------------------
 def run_axe(page, *, disable=()):
     """Run axe-core (self-hosted copy) on the page; return serious and critical violations."""
@@ -180,21 +192,15 @@ def _axe_source():
 
 
 def screenshot(page, name, *, full_page=False):
-    """Save docs/screenshots/<name>-<width>.png (viewport only unless full_page)."""
+    """Save docs/screenshots/<name>-<width>.jpg: the viewport, JPEG quality 70 (small to commit)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
-    path = SCREENSHOTS / f"{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    path = SCREENSHOTS / f"{name}-{width}.jpg"
+    page.screenshot(
+        path=str(path), type="jpeg", quality=70, full_page=full_page, animations="disabled"
+    )
     return path
 
 
 def gzipped_size(body: bytes) -> int:
     return len(gzip.compress(body, compresslevel=6))
-
-
-def demo_media_available():
-    return (ROOT / "media" / "demo").is_dir()
-
-
-def copy_demo_media(media_root):
-    shutil.copytree(ROOT / "media" / "demo", Path(media_root) / "demo", dirs_exist_ok=True)
