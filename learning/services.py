@@ -5,6 +5,8 @@ row locks and F() updates, never read-modify-write in Python)."""
 import statistics
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
@@ -15,6 +17,7 @@ from .models import Certificate, Enrollment, LessonProgress, Review, WishlistIte
 
 # The course page shows the median time to complete once this many learners have finished.
 MIN_COMPLETIONS_FOR_MEDIAN = 5
+MEDIAN_CACHE_SECONDS = 60 * 60
 
 
 @transaction.atomic
@@ -84,6 +87,8 @@ def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> Co
         certificate, issued = issue_certificate(user=user, course=course)
         if enrollment.completed_at is None:
             update["completed_at"] = now
+            key = _median_cache_key(course.pk)
+            transaction.on_commit(lambda: cache.delete(key))
     Enrollment.objects.filter(pk=enrollment.pk).update(**update)
     return CompletionResult(done, lessons_done, lessons_total, certificate, issued)
 
@@ -142,6 +147,8 @@ def delete_review(*, user, course: Course) -> bool:
 @transaction.atomic
 def toggle_wishlist(*, user, course: Course) -> bool:
     """Add the course to the wishlist or remove it; returns True when it is now wishlisted."""
+    # Lock the learner's row so two clicks toggle one after the other (not both "add").
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     deleted, _ = WishlistItem.objects.filter(user=user, course=course).delete()
     if deleted:
         return False
@@ -149,8 +156,24 @@ def toggle_wishlist(*, user, course: Course) -> bool:
     return True
 
 
+def _median_cache_key(course_id):
+    return f"learning:median-days:{course_id}"
+
+
 def median_days_to_complete(course: Course) -> float | None:
-    """Median days from enrolment to completion, or None below MIN_COMPLETIONS_FOR_MEDIAN."""
+    """Median days from enrolment to completion, or None below MIN_COMPLETIONS_FOR_MEDIAN.
+
+    Cached per course (it reads every completion); a new completion clears the cache.
+    """
+    cached = cache.get(_median_cache_key(course.pk))
+    if cached is not None:
+        return cached if cached >= 0 else None
+    median = _median_days(course)
+    cache.set(_median_cache_key(course.pk), -1 if median is None else median, MEDIAN_CACHE_SECONDS)
+    return median
+
+
+def _median_days(course: Course) -> float | None:
     spans = [
         (completed - enrolled).total_seconds() / 86400
         for enrolled, completed in Enrollment.objects.filter(
