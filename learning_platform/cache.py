@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
@@ -204,7 +205,8 @@ def _can_store(request, response) -> bool:
 
 def _cache_key(request, version: int) -> str:
     url = request.build_absolute_uri()
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    # LocaleMiddleware has not run yet: ask the same question it will.
+    language = translation.get_language_from_request(request)
     digest = hashlib.sha256(f"{language}|{url}".encode()).hexdigest()
     return f"pagecache:{version}:{digest}"
 

@@ -239,3 +239,10 @@ def test_catalog_cached_is_off_with_the_page_cache(settings):
     catalog_cached("facets", (), lambda: calls.append(1))
     catalog_cached("facets", (), lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_the_language_is_part_of_the_key(client, course, settings):
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    client.get(detail_url(course), headers={"accept-language": "en"})
+    response = client.get(detail_url(course), headers={"accept-language": "de"})
+    assert response[HIT_HEADER] == "miss"
