@@ -10,30 +10,53 @@ from e2e.subset_icons import used_icons
 BUDGET = 200 * 1024
 
 
-def test_home_first_load_is_at_most_200_kb_gzipped(new_context, catalog, record_property):
+def measure_first_load(context, path):
     """Every response of a cold load (empty cache), each body gzipped as a production server would.
 
-    The test server does not compress, so each body is gzipped here; images and fonts are already
-    compressed and barely change.
+    The test server does not compress, so each body is gzipped here (images and fonts are already
+    compressed and barely change). Lazy images below the fold are not fetched on a first load.
     """
-    context = new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     responses = []
     page.on("response", lambda response: responses.append(response))
-    page.goto("/", wait_until="networkidle")  # lazy images below the fold are not fetched
-
-    sizes = {}
-    for response in responses:
-        if response.status in (301, 302, 303, 304, 307, 308):
-            continue
-        sizes[response.url] = gzipped_size(response.body())
-    total = sum(sizes.values())
-    record_property("home_gzipped_bytes", total)
+    page.goto(path, wait_until="networkidle")
+    sizes = {
+        response.url: gzipped_size(response.body())
+        for response in responses
+        if response.status not in (301, 302, 303, 304, 307, 308)
+    }
     listing = "\n".join(
         f"{size / 1024:7.1f} KB  {url}" for url, size in sorted(sizes.items(), key=lambda i: -i[1])
     )
-    print(f"\nhome first load: {len(sizes)} responses, {total / 1024:.1f} KB gzipped\n{listing}")
-    assert any(url.endswith("/") for url in sizes), "the page itself was measured"
+    return sum(sizes.values()), listing
+
+
+DEMO_DESKTOP_OVER_BUDGET = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known: 13 demo covers of ~17 KB each (1280×720 webp) are fetched at 1440 px, because "
+        "Chromium loads lazy images up to ~2500 px below the fold: ~320 KB. Needs a small card "
+        "rendition of each cover (≈640 px wide) in course cards. Remove this mark once it passes."
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [
+        pytest.param({"width": 1440, "height": 900}, marks=DEMO_DESKTOP_OVER_BUDGET, id="1440"),
+        pytest.param({"width": 375, "height": 812}, id="375"),
+    ],
+)
+def test_home_first_load_is_at_most_200_kb_gzipped(new_context, demo, viewport, record_property):
+    total, listing = measure_first_load(new_context(viewport=viewport), "/")
+    record_property("home_gzipped_bytes", total)
+    print(f"\nhome first load at {viewport['width']} px: {total / 1024:.1f} KB gzipped\n{listing}")
+    assert total <= BUDGET, f"home first load is {total / 1024:.1f} KB gzipped:\n{listing}"
+
+
+def test_home_first_load_without_demo_data_is_light(new_context, catalog):
+    total, listing = measure_first_load(new_context(viewport={"width": 1440, "height": 900}), "/")
     assert total <= BUDGET, f"home first load is {total / 1024:.1f} KB gzipped:\n{listing}"
 
 
