@@ -290,3 +290,9 @@ def test_learner_cannot_open_the_studio(learner_client):
     response = learner_client.get(reverse("admin:courses_course_changelist"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
