@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.crypto import get_random_string
@@ -112,9 +112,19 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = EmailUserManager.normalize_email(self.email)
-        if not self.username:
+        if self.username:
+            return super().save(*args, **kwargs)
+        # A made-up username can be taken by a concurrent signup between check and insert.
+        for attempt in range(5):
             self.username = self._unique_username()
-        super().save(*args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                taken = User.objects.filter(username=self.username).exists()
+                if attempt == 4 or not taken:
+                    raise
+        return None
 
     def _unique_username(self):
         base = slugify(self.name or self.email.split("@")[0])[:30].strip("-_") or "learner"
