@@ -250,6 +250,8 @@ def review(request, slug):
     course = _published_course_or_404(slug)
     if not _enrollment(request.user, course):
         raise PermissionDenied(_("Only learners enrolled in the course can review it."))
+    if course.is_taught_by(request.user):
+        raise PermissionDenied(_("Instructors cannot review their own course."))
     existing = Review.objects.filter(user=request.user, course=course).first()
     form = ReviewForm(request.POST, instance=existing)
     if not form.is_valid():

@@ -147,7 +147,11 @@ def course_reviews(context, course):
         own_review = next((r for r in reviews if r.user_id == user.pk), None)
         if own_review is None:
             own_review = Review.objects.filter(user=user, course=course).first()
-        can_review = course.pk in learner_state(request).enrolled and course.is_published
+        can_review = (
+            course.pk in learner_state(request).enrolled
+            and course.is_published
+            and not course.is_taught_by(user)
+        )
     return {
         "course": course,
         "request": request,

@@ -117,3 +117,10 @@ def test_unenrolled_learner_sees_no_review_form(learner, course):
     html = render_reviews(course, learner)
     assert "Post review" not in html
     assert "Enrol in the course to leave a review." in html
+
+
+def test_instructor_cannot_review_own_course(instructor_client, instructor, course):
+    services.enroll(user=instructor, course=course)
+    response = instructor_client.post(review_url(course), {"rating": "5", "text": "Mine is great"})
+    assert response.status_code == 403
+    assert not Review.objects.exists()

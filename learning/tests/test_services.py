@@ -180,3 +180,16 @@ def test_progress_percent_of_empty_course_is_zero(learner):
     from courses.tests.factories import CourseFactory
 
     assert services.progress_percent(user=learner, course=CourseFactory()) == 0
+
+
+def test_median_is_recomputed_after_a_new_completion(
+    course_with_lessons, learner, django_capture_on_commit_callbacks
+):
+    for days in (1, 2, 3, 4):
+        _completed_enrolment(course_with_lessons, days)
+    assert services.median_days_to_complete(course_with_lessons) is None  # cached as "too few"
+    services.enroll(user=learner, course=course_with_lessons)
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons_of(course_with_lessons):
+            services.set_lesson_complete(user=learner, lesson=lesson, done=True)
+    assert services.median_days_to_complete(course_with_lessons) == pytest.approx(2)
