@@ -1,14 +1,11 @@
 """Learner pages and actions: thin views over learning.services and the QuerySets."""
 
-import mimetypes
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +16,7 @@ from courses.models import Course, Lesson
 from users.models import User
 
 from . import services
+from .files import serve_private
 from .forms import ReviewForm
 from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
 
@@ -294,21 +292,6 @@ def wishlist(request, slug):
 
 
 # --- protected files --------------------------------------------------------------------------
-def _serve_private(file_field, *, as_attachment, filename=None):
-    try:
-        handle = file_field.storage.open(file_field.name, "rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("File not found.")) from None
-    filename = filename or os.path.basename(file_field.name)
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = FileResponse(
-        handle, as_attachment=as_attachment, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 def attachment(request, slug, lesson_slug, pk):
     course = _course_or_404(request, slug)
     lesson = _lesson_or_404(course, lesson_slug)
@@ -316,7 +299,7 @@ def attachment(request, slug, lesson_slug, pk):
     if denied:
         return denied
     item = get_object_or_404(lesson.attachments, pk=pk)
-    return _serve_private(item.file, as_attachment=True)
+    return serve_private(request, item.file, as_attachment=True)
 
 
 def lesson_video(request, slug, lesson_slug):
@@ -327,4 +310,4 @@ def lesson_video(request, slug, lesson_slug):
         return denied
     if not lesson.video_file:
         raise Http404(_("This lesson has no uploaded video."))
-    return _serve_private(lesson.video_file, as_attachment=False)
+    return serve_private(request, lesson.video_file, as_attachment=False)

@@ -138,3 +138,32 @@ def test_certificate_name_is_escaped(client):
     certificate = CertificateFactory(learner_name="<b>bold</b>")
     response = client.get(certificate.get_absolute_url())
     assert "&lt;b&gt;bold&lt;/b&gt;" in response.text
+
+
+def test_video_answers_range_requests(enrolled_client, lessons):
+    lesson = with_video(lessons[1])
+    response = enrolled_client.get(video_url(lesson), HTTP_RANGE="bytes=4-11")
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 4-11/{len(MP4)}"
+    assert b"".join(response.streaming_content) == MP4[4:12]
+
+
+def test_video_answers_open_ended_range(enrolled_client, lessons):
+    lesson = with_video(lessons[1])
+    response = enrolled_client.get(video_url(lesson), HTTP_RANGE="bytes=60-")
+    assert response["Content-Range"] == f"bytes 60-{len(MP4) - 1}/{len(MP4)}"
+    assert b"".join(response.streaming_content) == MP4[60:]
+
+
+def test_video_range_past_the_end_is_416(enrolled_client, lessons):
+    lesson = with_video(lessons[1])
+    response = enrolled_client.get(video_url(lesson), HTTP_RANGE="bytes=9999-")
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(MP4)}"
+
+
+def test_malformed_range_sends_whole_video(enrolled_client, lessons):
+    lesson = with_video(lessons[1])
+    response = enrolled_client.get(video_url(lesson), HTTP_RANGE="bytes=a-b")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MP4
