@@ -1,13 +1,21 @@
 """Serving files from the private storage (after the view has checked access).
 
-Videos answer HTTP Range requests (206), which Safari and seeking in any browser need.
+Local storage: streamed by Django; videos answer HTTP Range requests (206), which Safari and
+seeking in any browser need. Object storage (S3): a redirect to a short-lived signed URL, so
+app servers never proxy large files.
 """
 
 import mimetypes
 import os
 import re
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.utils.translation import gettext as _
 
 CHUNK = 64 * 1024
@@ -59,10 +67,37 @@ def _stream(handle, start, length):
         handle.close()
 
 
+def _is_local(storage, name):
+    try:
+        storage.path(name)
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _signed_redirect(file_field, *, filename, content_type, as_attachment):
+    disposition = "attachment" if as_attachment else "inline"
+    parameters = {
+        "ResponseContentDisposition": f'{disposition}; filename="{filename}"',
+        "ResponseContentType": content_type,
+    }
+    try:
+        url = file_field.storage.url(file_field.name, parameters=parameters)
+    except TypeError:  # a remote storage without S3's parameters
+        url = file_field.storage.url(file_field.name)
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def serve_private(request, file_field, *, as_attachment):
     """The file as a download (attachment) or inline (video), honouring Range for inline files."""
     filename = os.path.basename(file_field.name)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if not _is_local(file_field.storage, file_field.name):
+        return _signed_redirect(
+            file_field, filename=filename, content_type=content_type, as_attachment=as_attachment
+        )
     handle = _open(file_field)
     if not as_attachment and request.headers.get("Range"):
         size = file_field.storage.size(file_field.name)

@@ -167,3 +167,23 @@ def test_malformed_range_sends_whole_video(enrolled_client, lessons):
     response = enrolled_client.get(video_url(lesson), HTTP_RANGE="bytes=a-b")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == MP4
+
+
+def test_object_storage_attachment_redirects_to_signed_url(enrolled_client, lessons, monkeypatch):
+    """On S3 (no local path) the view redirects to a signed URL instead of proxying the file."""
+    item = AttachmentFactory(lesson=lessons[1])
+    storage = item.file.storage
+
+    def no_local_path(name):
+        raise NotImplementedError
+
+    def signed_url(name, parameters=None):
+        disposition = (parameters or {}).get("ResponseContentDisposition", "")
+        return f"https://bucket.example/{name}?signed=1&disposition={disposition}"
+
+    monkeypatch.setattr(storage, "path", no_local_path)
+    monkeypatch.setattr(storage, "url", signed_url)
+    response = enrolled_client.get(attachment_url(item))
+    assert response.status_code == 302
+    assert response.url.startswith("https://bucket.example/")
+    assert "disposition=attachment" in response.url
