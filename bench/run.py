@@ -291,6 +291,7 @@ class Bench:
                 "mode": "floor",
                 **floor,
                 "bytes": floor_bytes,
+                "server_ms": None,
                 "sql_queries": 0,
                 "status": 200,
             }
@@ -316,6 +317,7 @@ class Bench:
                             **result,
                             "bytes": len(body),
                             "sql_queries": 0 if mode == "cached" else target["sql_queries"],
+                            "server_ms": None if mode == "cached" else target["server_ms"],
                         }
                     )
             finally:
@@ -462,15 +464,15 @@ def check_static(static: dict, *, quick: bool) -> list[dict]:
 
 def table(results: dict) -> str:
     lines = [
-        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | × floor |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | server ms | × floor |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["rows"]:
         path = row["path"] if len(row["path"]) <= 60 else row["path"][:57] + "…"
         lines.append(
             f"| {row['name']} | `{path}` | {row['mode']} | {row['rps']:.0f} | {row['p50_ms']:.1f} "
             f"| {row['p99_ms']:.1f} | {row['errors']} | {row['bytes']:,} | {row['sql_queries']} "
-            f"| {row['ratio']:.2f} |"
+            f"| {row['server_ms'] if row['server_ms'] is not None else '–'} | {row['ratio']:.2f} |"
         )
     lines.append("")
     for check in results["targets"]:

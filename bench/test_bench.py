@@ -25,6 +25,7 @@ ROW_KEYS = {
     "ratio",
     "requests",
     "loader",
+    "server_ms",
 }
 
 
@@ -60,7 +61,8 @@ def quick_run(tmp_path_factory):
 def test_quick_run_prints_the_table(quick_run):
     stdout, _results = quick_run
     assert (
-        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | × floor |" in stdout
+        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | server ms | × floor |"
+        in stdout
     )
     assert "| floor |" in stdout
     assert "| catalog | `/courses/` | uncached |" in stdout
