@@ -1,0 +1,12 @@
+"""`{% load images %}`: `{{ course.cover_image|rendition:480 }}` gives a small copy's URL."""
+
+from django import template
+
+from learning_platform.renditions import rendition_url
+
+register = template.Library()
+
+
+@register.filter
+def rendition(fieldfile, width):
+    return rendition_url(fieldfile, int(width))
