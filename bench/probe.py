@@ -141,7 +141,9 @@ def main():
                 "database": connection.vendor,
                 "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
                 if connection.vendor == "sqlite"
-                else connection.cursor().connection.info.server_version,
+                else "{}.{}".format(
+                    *divmod(connection.cursor().connection.info.server_version, 10000)
+                ),
             }
         )
     )

@@ -97,9 +97,9 @@ class Bench:
         else:
             name = "quick" if args.quick else f"sqlite-{args.courses}-{args.seed}"
             self.database_url = f"sqlite:///{args.workdir / name}.sqlite3"
-        self.marker = args.workdir / (
-            f"{'pg' if args.postgres else 'sqlite'}-{'quick' if args.quick else args.courses}.json"
-        )
+        size = "quick" if args.quick else args.courses
+        database = f"pg-{self.database_url.rpartition('/')[2]}" if args.postgres else "sqlite"
+        self.marker = args.workdir / f"{database}-{size}.json"
         self.secret = secrets.token_urlsafe(50)
 
     def env(self, *, page_cache: int) -> dict:
