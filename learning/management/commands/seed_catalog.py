@@ -1,3 +1,4 @@
+import functools
 import random
 import time
 import uuid
@@ -12,7 +13,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import slugify as django_slugify
 
 from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
 from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem
@@ -70,6 +71,10 @@ LEVELS = [(Course.Level.BEGINNER, 4), (Course.Level.INTERMEDIATE, 3),
           (Course.Level.ADVANCED, 2), (Course.Level.ALL, 2)]
 LANGUAGES = [("en", 14), ("es", 2), ("fr", 1), ("de", 1), ("pt", 1), ("it", 1)]
 # fmt: on
+
+
+# Titles repeat across 150,000 lessons: slugify each distinct one once.
+slugify = functools.lru_cache(maxsize=None)(django_slugify)
 
 
 def synthetic_users():
