@@ -296,3 +296,19 @@ def test_admin_login_goes_through_allauth(client):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_instructor_cannot_delete_a_course_with_learners(instructor_client, own_course, learner):
+    from learning.services import enroll
+
+    enroll(user=learner, course=own_course)
+    response = instructor_client.post(course_url("delete", own_course), {"post": "yes"})
+    assert response.status_code in (200, 403)
+    assert Course.objects.filter(pk=own_course.pk).exists()
+
+
+def test_instructor_can_delete_an_own_empty_draft(instructor_client, instructor):
+    draft = course_with_lessons(instructors=[instructor], status=Course.Status.DRAFT)
+    response = instructor_client.post(course_url("delete", draft), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Course.objects.filter(pk=draft.pk).exists()
