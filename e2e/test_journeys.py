@@ -98,7 +98,9 @@ def test_visitor_signs_up_confirms_enrols_completes_reviews_and_gets_a_certifica
     expect(page.get_by_text(re.compile(r"100\s*%|completed", I)).first).to_be_visible()
 
     page.get_by_label(re.compile(r"^\s*5")).first.check()
-    page.get_by_label("Your review").fill("Clear and practical: I finished it in an evening.")
+    page.get_by_role("textbox", name=re.compile(r"review", I)).fill(
+        "Clear and practical: I finished it in an evening."
+    )
     page.get_by_role("button", name=re.compile(r"review", I)).first.click()
     expect(
         page.locator("p", has_text="Clear and practical: I finished it in an evening.")

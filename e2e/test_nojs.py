@@ -41,7 +41,9 @@ def test_catalog_enrol_complete_review_and_wishlist_work_without_javascript(
 
     page.goto(course.get_absolute_url())
     page.get_by_label(re.compile(r"^\s*4")).first.check()
-    page.get_by_label("Your review").fill("Works fine without any JavaScript.")
+    page.get_by_role("textbox", name=re.compile(r"review", I)).fill(
+        "Works fine without any JavaScript."
+    )
     page.get_by_role("button", name=re.compile(r"post review", I)).click()
     expect(page.locator("p", has_text="Works fine without any JavaScript.")).to_be_visible()
     assert Review.objects.get(user=learner, course=course).rating == 4

@@ -31,20 +31,10 @@ def measure_first_load(context, path):
     return sum(sizes.values()), listing
 
 
-DEMO_DESKTOP_OVER_BUDGET = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known: 13 demo covers of ~17 KB each (1280×720 webp) are fetched at 1440 px, because "
-        "Chromium loads lazy images up to ~2500 px below the fold: ~320 KB. Needs a small card "
-        "rendition of each cover (≈640 px wide) in course cards. Remove this mark once it passes."
-    ),
-)
-
-
 @pytest.mark.parametrize(
     "viewport",
     [
-        pytest.param({"width": 1440, "height": 900}, marks=DEMO_DESKTOP_OVER_BUDGET, id="1440"),
+        pytest.param({"width": 1440, "height": 900}, id="1440"),
         pytest.param({"width": 375, "height": 812}, id="375"),
     ],
 )

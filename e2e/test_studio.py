@@ -121,7 +121,7 @@ def test_instructor_creates_reorders_uploads_a_cover_publishes_and_sees_it_in_th
     expect(card).to_be_visible()
     cover = card.locator("img")
     cover.scroll_into_view_if_needed()
-    expect(cover).to_have_attribute("src", re.compile(r"/media/covers/"))
+    expect(cover).to_have_attribute("src", re.compile(r"/media/.*cover"))
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", cover.element_handle())
     card.get_by_role("link", name="Django in a weekend", exact=True).click()
     outline = page.locator("main").get_by_text(re.compile(r"Your first view|Install Django"))
