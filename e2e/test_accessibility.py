@@ -143,3 +143,43 @@ def test_form_errors_are_tied_to_their_fields(page, site):
             f"{field.get_attribute('name')}: the error message is not linked by aria-describedby"
         )
     assert_accessible(page)
+
+
+def tab_to(page, name_pattern, *, limit=80):
+    """Press Tab until the focused element's text matches; fail if it never does."""
+    pattern = re.compile(name_pattern, re.IGNORECASE)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        text = page.evaluate(
+            "() => (document.activeElement.innerText || document.activeElement.value || '').trim()"
+        )
+        if pattern.search(text):
+            return text
+    raise AssertionError(f"no tab stop matching {name_pattern!r} on {page.url}")
+
+
+def test_a_learner_enrols_and_completes_a_lesson_with_the_keyboard_alone(
+    page, login, learner, course_with_lessons
+):
+    course = course_with_lessons
+    login(learner)
+    page.goto("/courses/")
+    tab_to(page, rf"^{re.escape(course.title)}$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
+    tab_to(page, r"^enrol")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/lessons/"))
+    tab_to(page, r"mark as complete")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name=re.compile(r"completed", re.IGNORECASE))).to_be_visible()
+
+
+def test_the_phone_menu_opens_from_the_toggler(phone, site):
+    phone.goto("/")
+    courses_link = phone.locator("#main-nav").get_by_role("link", name="Courses", exact=True)
+    expect(courses_link).to_be_hidden()
+    phone.get_by_role("button", name=re.compile(r"navigation", re.IGNORECASE)).click()
+    expect(courses_link).to_be_visible()
+    courses_link.click()
+    expect(phone).to_have_url(re.compile(r"/courses/$"))
