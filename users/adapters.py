@@ -1,7 +1,19 @@
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
+from allauth.core import context, ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# What a failing mail server raises: SMTP errors, refused connections, timeouts.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,4 +31,30 @@ class AccountAdapter(DefaultAccountAdapter):
             # a known address (no 500, no enumeration).
             if commit and User.objects.filter(email__iexact=user.email).exists():
                 raise ImmediateHttpResponse(redirect("account_email_verification_sent")) from None
+            raise
+
+    def send_mail(self, template_prefix, email, context_data):
+        """A mail server failure is a clear message on the same page, never a 500."""
+        try:
+            super().send_mail(template_prefix, email, context_data)
+        except MAIL_ERRORS as exc:
+            logger.error("mail %s could not be sent: %s", template_prefix, exc)
+            request = context.request
+            messages.error(
+                request,
+                _("We could not send the email just now. Please try again in a few minutes."),
+            )
+            raise ImmediateHttpResponse(redirect(request.get_full_path())) from exc
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        try:
+            super().send_confirmation_mail(request, emailconfirmation, signup)
+        except ImmediateHttpResponse:
+            address = emailconfirmation.email_address
+            # The mail never left: its "one confirmation mail per 3 minutes" slot is given back.
+            ratelimit.clear(request, action="confirm_email", key=address.email.lower())
+            if signup:
+                # No half-created account: the person can simply sign up again later.
+                clear_login(request)
+                address.user.delete()
             raise
