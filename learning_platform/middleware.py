@@ -2,10 +2,13 @@
 
 * DatabaseUnavailableMiddleware: an unreachable database gives a friendly, retryable 503 page;
   a NUL byte that reached PostgreSQL (which refuses them in text) gives a 400.
+  A full disk (ENOSPC/EDQUOT) while storing an upload gives a clear 507 page; the admin and
+  our forms save inside a transaction, so no row is left half-written.
 * MalformedSessionCookieMiddleware: a session cookie no session store could have issued is
   ignored, so it never reaches a database query.
 """
 
+import errno
 import logging
 import re
 
@@ -28,6 +31,16 @@ def service_unavailable(request) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def storage_full(request) -> HttpResponse:
+    html = render_to_string(
+        "503.html", {"SITE_NAME": settings.SITE_NAME, "storage_full": True, "status_code": 507}
+    )
+    return HttpResponse(html, status=507, headers={"Cache-Control": "no-store"})
+
+
+STORAGE_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def bad_request(request) -> HttpResponse:
@@ -57,6 +70,9 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.error("database unavailable on %s: %s", request.path, exception)
             return service_unavailable(request)
+        if isinstance(exception, OSError) and exception.errno in STORAGE_FULL_ERRNOS:
+            logger.error("storage full on %s: %s", request.path, exception)
+            return storage_full(request)
         if _is_nul_byte_error(exception):
             # PostgreSQL refuses NUL in text; the input was malformed, not the server broken.
             logger.warning("NUL byte in a query on %r", request.path)
