@@ -244,3 +244,207 @@ def test_incr_without_redis_behaves_like_a_missing_key(monkeypatch, live_redis_c
     _break(monkeypatch, live_redis_cache)
     with pytest.raises(ValueError):
         live_redis_cache.incr("counter")
+
+
+# --- Mail server down ---------------------------------------------------------------------------
+
+
+class BrokenMailBackend:
+    """An SMTP server that went away."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+BROKEN_MAIL = "tests.reliability.test_faults.BrokenMailBackend"
+SIGNUP = {
+    "email": "mailless@example.com",
+    "password1": "a-long-passphrase-42",
+    "password2": "a-long-passphrase-42",
+}
+
+
+def test_signup_with_the_mail_server_down_is_a_clear_message_and_no_account(client, settings):
+    from allauth.account.models import EmailAddress
+
+    from users.models import User
+
+    settings.EMAIL_BACKEND = BROKEN_MAIL
+    response = client.post(reverse("account_signup"), SIGNUP, follow=True)
+    assert response.status_code == 200
+    assert "could not send the email" in response.text
+    assert not User.objects.filter(email=SIGNUP["email"]).exists()
+    assert not EmailAddress.objects.filter(email=SIGNUP["email"]).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signup_works_once_the_mail_server_is_back(client, settings):
+    from django.core import mail
+
+    from users.models import User
+
+    settings.EMAIL_BACKEND = BROKEN_MAIL
+    client.post(reverse("account_signup"), SIGNUP)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post(reverse("account_signup"), SIGNUP)
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert User.objects.filter(email=SIGNUP["email"]).count() == 1
+    assert mail.outbox[-1].to == [SIGNUP["email"]]
+
+
+def test_password_reset_with_the_mail_server_down_is_a_clear_message(client, settings, learner):
+    settings.EMAIL_BACKEND = BROKEN_MAIL
+    known = client.post(reverse("account_reset_password"), {"email": learner.email}, follow=True)
+    unknown = client.post(
+        reverse("account_reset_password"), {"email": "ghost@example.com"}, follow=True
+    )
+    for response in (known, unknown):
+        assert response.status_code == 200
+        assert "could not send the email" in response.text
+
+
+# --- Storage failures (disk full) ---------------------------------------------------------------
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (10, 20, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def disk_full(monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def full(self, name, content):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+
+
+def test_disk_full_on_avatar_upload_is_a_form_error_and_nothing_changes(
+    learner_client, learner, disk_full, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = learner_client.post(
+        reverse("users:profile"),
+        {
+            "name": "Changed Name",
+            "username": learner.username,
+            "avatar": SimpleUploadedFile("me.png", _png(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 200
+    assert "could not store your picture" in response.text
+    learner.refresh_from_db()
+    assert learner.name == "Lena Learner"
+    assert not learner.avatar
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_disk_full_on_attachment_upload_in_the_studio_is_not_a_500(
+    instructor_client, course_with_lessons, disk_full, settings
+):
+    from courses.models import Attachment
+    from courses.tests.test_admin_uploads import post_attachment, stored_files, upload
+
+    lesson = course_with_lessons.lessons.filter(is_preview=False).first()
+    instructor_client.raise_request_exception = False
+    response = post_attachment(instructor_client, lesson, upload("slides.pdf", b"%PDF-1.4 x"))
+    assert response.status_code == 507
+    assert "Your upload could not be stored" in response.text
+    assert not Attachment.objects.filter(lesson=lesson).exists()
+    assert stored_files(settings) == []
+
+
+# --- A write failing midway leaves nothing --------------------------------------------------------
+
+
+@contextmanager
+def fail_on(sql_fragment):
+    """The first statement containing sql_fragment fails (disk I/O error, killed connection…)."""
+    from django.db import DatabaseError
+
+    def refuse(execute, sql, params, many, context):
+        if sql_fragment in sql:
+            raise DatabaseError("simulated failure mid-transaction")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enrolment_whose_counter_update_fails_leaves_no_enrolment(course_with_lessons, learner):
+    from django.db import DatabaseError
+
+    from courses.models import Course
+    from learning import services
+    from learning.models import Enrollment
+
+    course = course_with_lessons
+    with fail_on('UPDATE "courses_course"'), pytest.raises(DatabaseError):
+        services.enroll(user=learner, course=course)
+    assert not Enrollment.objects.filter(user=learner).exists()
+    assert Course.objects.get(pk=course.pk).enrollment_count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_last_lesson_whose_certificate_fails_is_not_marked_done(course_with_lessons, learner):
+    from django.db import DatabaseError
+
+    from learning import services
+    from learning.models import Certificate, LessonProgress
+
+    course = course_with_lessons
+    services.enroll(user=learner, course=course)
+    lessons = list(course.lessons.order_by("id"))
+    for lesson in lessons[:-1]:
+        services.set_lesson_complete(user=learner, lesson=lesson, done=True)
+    with fail_on('INSERT INTO "learning_certificate"'), pytest.raises(DatabaseError):
+        services.set_lesson_complete(user=learner, lesson=lessons[-1], done=True)
+    assert LessonProgress.objects.filter(user=learner).count() == len(lessons) - 1
+    assert not Certificate.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_review_whose_rating_recount_fails_leaves_no_review(course_with_lessons, learner):
+    from django.db import DatabaseError
+
+    from courses.models import Course
+    from learning import services
+    from learning.models import Review
+
+    course = course_with_lessons
+    services.enroll(user=learner, course=course)
+    with fail_on('UPDATE "courses_course"'), pytest.raises(DatabaseError):
+        services.save_review(user=learner, course=course, rating=5, text="Great")
+    assert not Review.objects.exists()
+    assert Course.objects.get(pk=course.pk).rating_count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_in_a_request_is_a_500_page_but_leaves_nothing(
+    client, course_with_lessons, learner
+):
+    from learning.models import Enrollment
+
+    client.force_login(learner)
+    client.raise_request_exception = False
+    with fail_on('UPDATE "courses_course"'):
+        response = client.post(reverse("learning:enroll", args=[course_with_lessons.slug]))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert not Enrollment.objects.exists()
