@@ -19,12 +19,13 @@ from django.contrib.staticfiles import finders
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.test import Client, RequestFactory
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from users.models import User
 
 MAX_PAGES = int(os.environ.get("CRAWL_MAX_PAGES", "400"))
 MAX_VARIANTS_PER_PATH = 3  # query-string variants of one path (filters, sorting, pages)
+MAX_PER_VIEW = 40  # pages of one kind (e.g. lesson change pages), so the bound covers every kind
 SKIP_PREFIXES = ("/accounts/logout/", "/admin/logout/", "/_nested_admin/")
 FILE_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
 # Problems already reported to their owners: (substring of the problem line, owner and why).
@@ -83,6 +84,13 @@ def normalise(base, href):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def view_name(path):
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return path
+
+
 def asset_exists(path):
     if path.startswith(settings.STATIC_URL):
         return finders.find(path.removeprefix(settings.STATIC_URL)) is not None
@@ -116,7 +124,7 @@ def admin_urls(user):
 
 def crawl(client, seeds):
     queue = deque((url, "(start)") for url in seeds)
-    seen, variants, assets = set(seeds), {}, {}
+    seen, variants, per_view, assets = set(seeds), {}, {}, {}
     problems, forbidden, pages = [], [], 0
     while queue and pages < MAX_PAGES:
         url, source = queue.popleft()
@@ -155,6 +163,10 @@ def crawl(client, seeds):
                 variants[path] = variants.get(path, 0) + 1
                 if variants[path] > MAX_VARIANTS_PER_PATH:
                     continue
+            kind = view_name(path)
+            per_view[kind] = per_view.get(kind, 0) + 1
+            if per_view[kind] > MAX_PER_VIEW:
+                continue
             seen.add(target)
             queue.append((target, url))
     for path, page in sorted(assets.items()):
