@@ -17,7 +17,8 @@ def main_pages(learner):
     enrollment = (
         Enrollment.objects.filter(user=learner, completed_at__isnull=True).select_related("course")
     ).first()
-    lesson = enrollment.course.lessons.order_by("section__order", "order").first()
+    # A text lesson: video frames cannot reach their host from a test machine.
+    lesson = enrollment.course.lessons.filter(kind="text").order_by("section__order", "order")[0]
     certificate = Certificate.objects.order_by("pk").first()
     return {
         "home": "/",
