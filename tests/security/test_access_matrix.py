@@ -291,8 +291,10 @@ def _expected(spec):
     return list(spec)
 
 
-def _client_for(client_class, role, world):
-    client = client_class(raise_request_exception=False)
+def _as(client, role, world):
+    """The same client (its middleware chain loads once) signed in as `role`."""
+    client.logout()
+    client.cookies.clear()
     if role != "anon":
         client.force_login(world["users"][role])
     return client
@@ -306,13 +308,14 @@ def _observed(response):
 
 @pytest.mark.parametrize("row", MATRIX.keys())
 def test_access_matrix(row, world, client_class):
+    client = client_class(raise_request_exception=False)
     method, url_of, spec = MATRIX[row]
     url = url_of(world)
     data = {"rating": "5", "text": "Worth it."} if row == "review" else {}
     expected = _expected(spec)
     observed = []
     for role in ROLES:
-        response = getattr(_client_for(client_class, role, world), method)(url, data)
+        response = getattr(_as(client, role, world), method)(url, data)
         observed.append(_observed(response))
     mismatches = {
         role: f"expected {want}, got {got}"
