@@ -148,6 +148,13 @@ def test_shows_progress_on_stderr():
     assert "lessons" in stderr.getvalue() and "#" in stderr.getvalue()
 
 
+def test_learners_option_is_exact():
+    seed(courses=10, learners=0)
+    assert not User.objects.filter(is_staff=False).exists()
+    assert not Enrollment.objects.exists()
+    assert Course.objects.count() == 10
+
+
 def test_rejects_zero_courses():
     with pytest.raises(CommandError):
         seed(courses=0)

@@ -146,8 +146,12 @@ class Command(BaseCommand):
                 "The database holds non-synthetic data (users or courses): refusing to seed. "
                 "Use a fresh database, or --force to add the synthetic catalog beside it."
             )
-        n_learners = options["learners"] if options["learners"] is not None else n_courses // 5
-        n_instructors = options["instructors"] or n_courses // 40
+        n_learners = options["learners"]
+        if n_learners is None:
+            n_learners = max(10, n_courses // 5)
+        n_instructors = options["instructors"] or max(3, n_courses // 40)
+        if n_learners < 0:
+            raise CommandError("--learners cannot be negative.")
         self.batch = options["batch_size"]
         self.progress = Progress(self.stderr, not options["no_progress"])
         self.rng = random.Random(options["seed"])
@@ -155,8 +159,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.clear()
             categories = self.categories()
-            instructors = self.users("instructor", max(3, n_instructors), staff=True)
-            learners = self.users("learner", max(10, n_learners))
+            instructors = self.users("instructor", n_instructors, staff=True)
+            learners = self.users("learner", n_learners)
             courses = self.courses(n_courses, categories, instructors, learners)
         if "rebuild_search_index" in get_commands():
             call_command("rebuild_search_index", verbosity=0)
