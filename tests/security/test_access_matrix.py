@@ -306,23 +306,73 @@ def _observed(response):
     return response.status_code
 
 
-@pytest.mark.parametrize("row", MATRIX.keys())
-def test_access_matrix(row, world, client_class):
+def _mismatches(row, world, client_class):
     client = client_class(raise_request_exception=False)
     method, url_of, spec = MATRIX[row]
     url = url_of(world)
     data = {"rating": "5", "text": "Worth it."} if row == "review" else {}
-    expected = _expected(spec)
-    observed = []
-    for role in ROLES:
-        response = getattr(_as(client, role, world), method)(url, data)
-        observed.append(_observed(response))
-    mismatches = {
+    observed = [_observed(getattr(_as(client, role, world), method)(url, data)) for role in ROLES]
+    return {
         role: f"expected {want}, got {got}"
-        for role, want, got in zip(ROLES, expected, observed, strict=True)
+        for role, want, got in zip(ROLES, _expected(spec), observed, strict=True)
         if want != got
     }
-    assert not mismatches, f"{row} {method.upper()} {url}: {mismatches}"
+
+
+@pytest.mark.parametrize("row", MATRIX.keys())
+def test_access_matrix(row, world, client_class):
+    method, url_of, _spec = MATRIX[row]
+    mismatches = _mismatches(row, world, client_class)
+    assert not mismatches, f"{row} {method.upper()} {url_of(world)}: {mismatches}"
+
+
+def _allow_every_lesson(request, course, lesson):
+    return None
+
+
+def _everyone_is_enrolled(user, course):
+    return True
+
+
+def _every_course_is_visible(self, user):
+    return self.all()
+
+
+def _sees_everything(user):
+    return True
+
+
+# A check removed from the code → the rows that must notice it.
+REMOVED_CHECKS = {
+    "enrolment-check-on-lessons-and-files": (
+        "learning.views._deny_lesson",
+        _allow_every_lesson,
+        ["lesson-locked", "attachment", "video"],
+    ),
+    "enrolment-check-on-reviews": (
+        "learning.views._enrollment",
+        _everyone_is_enrolled,
+        ["review"],
+    ),
+    "draft-visibility": (
+        "courses.models.CourseQuerySet.visible_to",
+        _every_course_is_visible,
+        ["course-draft", "lesson-draft", "resume-draft"],
+    ),
+    "studio-row-level-security": (
+        "courses.admin_security.sees_everything",
+        _sees_everything,
+        ["admin-course-P", "admin-lesson-of-P", "admin-review-on-Q"],
+    ),
+}
+
+
+@pytest.mark.parametrize("check", REMOVED_CHECKS.keys())
+def test_the_matrix_notices_a_removed_check(check, world, client_class, monkeypatch):
+    target, replacement, rows = REMOVED_CHECKS[check]
+    monkeypatch.setattr(target, replacement)
+    unnoticed = [row for row in rows if not _mismatches(row, world, client_class)]
+    assert unnoticed == [], f"removing {check} went unnoticed by {unnoticed}"
 
 
 @pytest.fixture
