@@ -29,6 +29,14 @@ PHONE = {"width": 375, "height": 812}
 TIMEOUT_MS = 15_000
 
 
+def pytest_configure(config):
+    """A failing test leaves a screenshot in e2e/artifacts/ (pytest-playwright's options)."""
+    if config.getoption("--output", default=None) == "test-results":
+        config.option.output = str(ROOT / "e2e" / "artifacts")
+    if config.getoption("--screenshot", default=None) == "off":
+        config.option.screenshot = "only-on-failure"
+
+
 # --- Browser -----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
