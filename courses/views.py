@@ -33,17 +33,18 @@ class CourseListView(ListView):
             self.filters.categories = [s for s in self.filters.categories if s in allowed]
         return super().get(request, *args, **kwargs)
 
-    def base_queryset(self):
+    def base_queryset(self, *, searched=True):
         """Published courses in scope (a category page's category) that match `q`."""
         courses = Course.objects.published()
         if self.category is not None:
             courses = courses.filter(category_id__in=self.filters.category_ids[self.category.slug])
-        return search.matching(courses, self.filters.q)
+        return search.matching(courses, self.filters.q) if searched else courses
 
     def get_queryset(self):
-        courses = self.filters.apply(self.base_queryset()).defer(*CARD_DEFERRED)
         if self.filters.sort == "relevance":
-            return search.by_relevance(courses, self.filters.q).for_cards()
+            courses = self.filters.apply(self.base_queryset(searched=False))
+            return search.ranked(courses, self.filters.q).defer(*CARD_DEFERRED).for_cards()
+        courses = self.filters.apply(self.base_queryset()).defer(*CARD_DEFERRED)
         return courses.for_cards().order_by(*self.filters.ordering)
 
     def get_paginate_by(self, queryset):
