@@ -105,7 +105,6 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     list_display = [
         "title",
         "status",
-        "category",
         "level",
         "lesson_count",
         "enrollment_count",
