@@ -212,7 +212,19 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
         CourseInstructor.objects.create(course=course, user=user, order=0)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category")
+        return (
+            super().get_queryset(request).select_related("category").prefetch_related("instructors")
+        )
+
+    def get_list_display(self, request):
+        # Superusers see every course, so they need to see who teaches it.
+        if sees_everything(request.user):
+            return [*self.list_display[:2], "instructor_names", *self.list_display[2:]]
+        return self.list_display
+
+    @admin.display(description=_("instructors"))
+    def instructor_names(self, course):
+        return ", ".join(user.display_name for user in course.instructors.all())
 
     @admin.action(description=_("Publish the selected courses"), permissions=["change"])
     def publish_courses(self, request, queryset):

@@ -413,3 +413,13 @@ def test_superuser_can_edit_categories(superuser_client, category):
     assert response.status_code == 302, errors_of(response)
     category.refresh_from_db()
     assert category.name == "Code"
+
+
+def test_superuser_changelist_names_the_instructors(
+    superuser_client, instructor, django_assert_max_num_queries
+):
+    for _ in range(5):
+        CourseFactory(instructors=[instructor])
+    with django_assert_max_num_queries(15):
+        response = superuser_client.get(CHANGELIST)
+    assert response.text.count(instructor.display_name) >= 5
