@@ -288,11 +288,19 @@ class LessonAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.slug = unique_lesson_slug(obj)
+        # A lesson moved to another of the user's courses changes two courses' counters.
+        obj._previous_course_id = (
+            Lesson.objects.filter(pk=obj.pk).values_list("course_id", flat=True).first()
+        )
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.refresh_curriculum_counters(form.instance.course)
+        lesson = form.instance
+        for course in Course.objects.filter(
+            pk__in={lesson.course_id, getattr(lesson, "_previous_course_id", None)} - {None}
+        ):
+            services.refresh_curriculum_counters(course)
 
     def delete_model(self, request, obj):
         course = obj.course

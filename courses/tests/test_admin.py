@@ -423,3 +423,19 @@ def test_superuser_changelist_names_the_instructors(
     with django_assert_max_num_queries(15):
         response = superuser_client.get(CHANGELIST)
     assert response.text.count(instructor.display_name) >= 5
+
+
+def test_moving_a_lesson_to_another_own_course_recounts_both(instructor_client, instructor):
+    first = course_with_lessons(instructors=[instructor])
+    second = course_with_lessons(instructors=[instructor])
+    lesson = first.lessons.first()
+    url = reverse("admin:courses_lesson_change", args=[lesson.pk])
+    data = form_data(instructor_client.get(url))
+    data["section"] = str(second.sections.first().pk)
+    response = instructor_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.lesson_count, second.lesson_count) == (3, 5)
+    lesson.refresh_from_db()
+    assert lesson.course == second
