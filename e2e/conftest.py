@@ -181,7 +181,10 @@ def demo(transactional_db):
 
 # --- Helpers used by the tests -----------------------------------------------------------------
 def run_axe(page, *, disable=()):
-    """Run axe-core (self-hosted copy) on the page; return serious and critical violations."""
+    """Run axe-core (self-hosted copy) on the page; return serious and critical violations.
+
+    Not on a page with JavaScript switched off: axe's timers never fire there, and it waits forever.
+    """
     page.evaluate(_axe_source())  # evaluated through DevTools, so the page's CSP does not block it
     results = page.evaluate(
         """async (disabled) => {

@@ -125,23 +125,48 @@ def test_every_tab_stop_shows_where_the_focus_is(page, site, name):
     assert not invisible, f"no visible focus indicator on {name}: {invisible}"
 
 
-def test_form_errors_are_tied_to_their_fields(page, site):
+def assert_errors_tied_to_fields(page):
+    """Every field marked invalid names its error message through aria-describedby."""
+    invalid = page.locator(
+        "main :is(input, textarea, select):is([aria-invalid=true], .is-invalid):not([type=hidden])"
+    )
+    assert invalid.count() >= 1, f"no field is marked invalid on {page.url}"
+    for field in invalid.all():
+        described_by = (field.get_attribute("aria-describedby") or "").split()
+        texts = [page.locator(f"[id='{ident}']").inner_text() for ident in described_by]
+        assert any(text.strip() for text in texts), (
+            f"{field.get_attribute('name')}: its error message is not linked by aria-describedby"
+        )
+
+
+def test_signup_errors_are_tied_to_their_fields(page, site):
     page.goto("/accounts/signup/")
     page.locator("input[name=email]").fill("not-an-email")
     page.locator("input[name=password1]").fill("short")
     page.locator("input[name=password2]").fill("different")
-    page.locator("form.account-form [type=submit], main form [type=submit]").last.click()
+    page.locator("main form [type=submit]").last.click()
     page.wait_for_load_state()
-    invalid = page.locator("input[aria-invalid=true]")
-    assert invalid.count() >= 1, "fields with errors are marked aria-invalid"
-    for field in invalid.all():
-        described_by = field.get_attribute("aria-describedby") or ""
-        texts = [
-            page.locator(f"[id='{ident}']").inner_text() for ident in described_by.split() if ident
-        ]
-        assert any(text.strip() for text in texts), (
-            f"{field.get_attribute('name')}: the error message is not linked by aria-describedby"
-        )
+    assert page.locator("input[aria-invalid=true]").count() >= 1
+    assert_errors_tied_to_fields(page)
+    assert_accessible(page)
+
+
+def test_login_errors_are_announced(page, site):
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill("nobody@e2e.example")
+    page.locator("input[name=password]").fill("wrong-password-123")
+    page.locator("main form [type=submit]").last.click()
+    alert = page.locator("main [role=alert], main .alert-danger, main .invalid-feedback").first
+    expect(alert).to_be_visible()
+    assert_accessible(page)
+
+
+def test_review_errors_are_tied_to_their_fields(page, login, learner, site):
+    login(learner)
+    page.goto(site["course"].get_absolute_url())
+    page.get_by_role("button", name=re.compile(r"post review", re.IGNORECASE)).click()
+    page.wait_for_load_state()
+    assert_errors_tied_to_fields(page)
     assert_accessible(page)
 
 
