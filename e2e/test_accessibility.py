@@ -40,10 +40,16 @@ def page_url(name, site):
         "profile": "/profile/",
         "certificate": f"/certificates/{site['certificate'].uuid}/",
         "404": "/no-such-page/",
+        "course-enrolled": course.get_absolute_url(),
+        "category": course.category.get_absolute_url(),
+        "instructor": f"/instructors/{course.instructors.first().username}/",
+        "search": "/courses/?q=course&level=beginner&sort=title",
+        "unenroll": f"/courses/{course.slug}/unenroll/",
+        "password-reset": "/accounts/password/reset/",
     }[name]
 
 
-LOGGED_IN = {"dashboard", "profile", "lesson"}
+LOGGED_IN = {"dashboard", "profile", "lesson", "unenroll", "course-enrolled"}
 MAIN_PAGES = [
     "home",
     "catalog",
@@ -55,6 +61,12 @@ MAIN_PAGES = [
     "profile",
     "certificate",
     "404",
+    "course-enrolled",
+    "category",
+    "instructor",
+    "search",
+    "unenroll",
+    "password-reset",
 ]
 
 
