@@ -90,12 +90,14 @@ def course_actions(context, course):
     lessons_done = 0
     teaches = False
     if signed_in:
-        enrollment = Enrollment.objects.filter(user=user, course=course).first()
+        # The per-request id set is shared with the cards on the same page.
+        if course.pk in learner_state(request).enrolled:
+            enrollment = Enrollment.objects.filter(user=user, course=course).first()
         if enrollment:
             lessons_done = LessonProgress.objects.filter(user=user, course=course).count()
+            certificate = Certificate.objects.filter(user=user, course=course).first()
         else:
             teaches = user.is_superuser or course.is_taught_by(user)
-        certificate = Certificate.objects.filter(user=user, course=course).first()
     lessons_total = course.lesson_count
     return {
         "course": course,
@@ -144,14 +146,15 @@ def course_reviews(context, course):
     own_review = None
     can_review = False
     if signed_in:
-        own_review = next((r for r in reviews if r.user_id == user.pk), None)
-        if own_review is None:
-            own_review = Review.objects.filter(user=user, course=course).first()
         can_review = (
             course.pk in learner_state(request).enrolled
             and course.is_published
             and not course.is_taught_by(user)
         )
+    if can_review:
+        own_review = next((r for r in reviews if r.user_id == user.pk), None)
+        if own_review is None:
+            own_review = Review.objects.filter(user=user, course=course).first()
     return {
         "course": course,
         "request": request,

@@ -51,3 +51,16 @@ def test_catalog_wishlist_queries_do_not_grow(
     with django_assert_max_num_queries(50) as many:
         learner_client.get(reverse("courses:list"))
     assert len(many) == len(few)
+
+
+def test_course_page_queries_do_not_grow_with_reviews(
+    enrolled_client, course, django_assert_max_num_queries
+):
+    ReviewFactory.create_batch(2, course=course)
+    enrolled_client.get(course.get_absolute_url())  # warm caches (median time to complete)
+    with django_assert_max_num_queries(40) as few:
+        enrolled_client.get(course.get_absolute_url())
+    ReviewFactory.create_batch(15, course=course)
+    with django_assert_max_num_queries(40) as many:
+        enrolled_client.get(course.get_absolute_url())
+    assert len(many) == len(few)
