@@ -56,7 +56,7 @@ def _deny_lesson(request, course, lesson):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if _teaches(user, course) or Enrollment.objects.filter(user=user, course=course).exists():
+    if Enrollment.objects.filter(user=user, course=course).exists() or _teaches(user, course):
         return None
     messages.info(request, _("Enrol in the course to open this lesson."))
     return redirect(course.get_absolute_url())
