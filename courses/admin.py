@@ -6,6 +6,7 @@ Row-level security (own courses only) lives in courses/admin_security.py, forms 
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,12 +20,17 @@ from .admin_forms import (
     CourseAdminForm,
     CourseInstructorFormSet,
     LessonAdminForm,
+    ProtectedFileInput,
     unique_lesson_slug,
 )
 from .admin_security import ScopedInlineMixin, TaughtCoursesAdminMixin, sees_everything
 from .models import Attachment, Category, Course, CourseInstructor, Lesson, Section
 
 # --- Inlines ------------------------------------------------------------------------------------
+
+LESSON_FIELD_OVERRIDES = {
+    models.FileField: {"widget": ProtectedFileInput(url_method="get_video_url")},
+}
 
 
 class SortableInlineMixin(ScopedInlineMixin):
@@ -38,6 +44,9 @@ class SortableInlineMixin(ScopedInlineMixin):
 
 class AttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
     model = Attachment
+    formfield_overrides = {
+        models.FileField: {"widget": ProtectedFileInput(url_method="get_absolute_url")}
+    }
     course_lookup = "lesson__course"
     fields = ["title", "file", "size"]
     readonly_fields = ["size"]
@@ -47,6 +56,7 @@ class AttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
 class LessonInline(SortableInlineMixin, nested_admin.NestedStackedInline):
     model = Lesson
     form = LessonAdminForm
+    formfield_overrides = LESSON_FIELD_OVERRIDES
     course_lookup = "course"
     sortable_field_name = "order"
     inlines = [AttachmentInline]
@@ -270,6 +280,7 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
 @admin.register(Lesson)
 class LessonAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     form = LessonAdminForm
+    formfield_overrides = LESSON_FIELD_OVERRIDES
     inlines = [AttachmentInline]
     list_display = ["title", "course", "section", "kind", "duration", "is_preview"]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter), "kind", "is_preview"]

@@ -1,6 +1,7 @@
 """Forms of the studio: course and lesson forms, the co-instructor formset."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,34 @@ def unique_lesson_slug(lesson: Lesson) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class ProtectedFile:
+    """What the file widget shows of a stored file: its name, linked to `url`."""
+
+    def __init__(self, name, url):
+        self.name, self.url = name, url
+
+    def __str__(self):
+        return self.name.rsplit("/", 1)[-1]
+
+
+class ProtectedFileInput(AdminFileWidget):
+    """Links the current file to the view that checks access: private storage has no public URL.
+
+    `url_method` names the model method that gives that view's URL.
+    """
+
+    def __init__(self, attrs=None, *, url_method):
+        super().__init__(attrs)
+        self.url_method = url_method
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            url = getattr(value.instance, self.url_method)()
+            context["widget"]["value"] = ProtectedFile(value.name, url)
+        return context
 
 
 # --- Forms --------------------------------------------------------------------------------------

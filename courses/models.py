@@ -333,6 +333,13 @@ class Lesson(models.Model):
     def video_embed_url(self):
         return video_embed_url(self.video_url)
 
+    def get_video_url(self):
+        """The uploaded video, through the view that checks enrolment (private storage)."""
+        return reverse(
+            "learning:lesson_video",
+            kwargs={"slug": self.section.course.slug, "lesson_slug": self.slug},
+        )
+
 
 class Attachment(models.Model):
     lesson = models.ForeignKey(
@@ -356,6 +363,14 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        """The download, through the view that checks enrolment (private storage)."""
+        lesson = self.lesson
+        return reverse(
+            "learning:attachment",
+            kwargs={"slug": lesson.section.course.slug, "lesson_slug": lesson.slug, "pk": self.pk},
+        )
 
     def save(self, *args, **kwargs):
         if self.file:

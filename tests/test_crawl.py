@@ -28,15 +28,6 @@ MAX_VARIANTS_PER_PATH = 3  # query-string variants of one path (filters, sorting
 MAX_PER_VIEW = 40  # pages of one kind (e.g. lesson change pages), so the bound covers every kind
 SKIP_PREFIXES = ("/accounts/logout/", "/admin/logout/", "/_nested_admin/")
 FILE_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
-# Problems already reported to their owners: (substring of the problem line, owner and why).
-# While only these remain the test is an expected failure that names them; anything else fails.
-KNOWN_ISSUES = [
-    (
-        "/private-media-is-not-served/",
-        "studio (#5): the admin's file widget links attachments to private storage's unserved "
-        "URL; link to learning:attachment or show the file name only",
-    ),
-]
 # A learner following the footer's "Instructor studio" link is refused by the admin login.
 REFUSALS_BY_DESIGN = ("/admin/login/",)
 ACCOUNTS = [None, "learner@example.com", "instructor@example.com", "admin@example.com"]
@@ -198,10 +189,6 @@ def test_crawl_finds_no_errors_and_no_broken_links(demo_site, email):
             seeds += admin_urls(user)
     pages, problems, forbidden = crawl(client, seeds)
     assert pages >= 10, f"only {pages} pages reached from {seeds}"
-    unknown = [p for p in problems if not any(k in p for k, _owner in KNOWN_ISSUES)]
-    assert not unknown, f"{len(unknown)} problem(s) in {pages} pages:\n" + "\n".join(unknown)
+    assert not problems, f"{len(problems)} problem(s) in {pages} pages:\n" + "\n".join(problems)
     # Links the site shows should not lead to a refusal either (reported together).
     assert not forbidden, "\n".join(forbidden)
-    if problems:
-        owners = {owner for key, owner in KNOWN_ISSUES if any(key in p for p in problems)}
-        pytest.xfail("known: " + "; ".join(sorted(owners)) + "\n" + "\n".join(problems))

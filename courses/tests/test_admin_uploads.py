@@ -11,7 +11,7 @@ from PIL import Image
 
 from courses.models import Attachment, Course, Lesson
 from courses.tests.admin_helpers import errors_of, form_data
-from courses.tests.factories import CourseFactory, course_with_lessons
+from courses.tests.factories import AttachmentFactory, CourseFactory, course_with_lessons
 from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +337,28 @@ def test_new_course_with_a_bad_cover_is_not_created(instructor_client, settings)
     assert response.status_code == 200
     assert not Course.objects.filter(slug="bombed").exists()
     assert stored_files(settings) == []
+
+
+# --- Stored files in the studio: linked to the views that check access ---------------------------
+
+
+def test_studio_links_an_attachment_to_the_protected_download(instructor_client, own_course):
+    lesson = own_course.lessons.first()
+    attachment = AttachmentFactory(lesson=lesson, title="Handout")
+    page = instructor_client.get(reverse("admin:courses_course_change", args=[own_course.pk]))
+    download = attachment.get_absolute_url()
+    assert f'href="{download}"' in page.text
+    assert "/private-media-is-not-served/" not in page.text
+    response = instructor_client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 demo"
+
+
+def test_studio_links_an_uploaded_video_to_the_protected_stream(instructor_client, own_course):
+    lesson = own_course.lessons.first()
+    post_lesson(instructor_client, lesson, kind="video", video_file=upload("intro.mp4", MP4_HEAD))
+    lesson.refresh_from_db()
+    page = instructor_client.get(reverse("admin:courses_lesson_change", args=[lesson.pk]))
+    assert f'href="{lesson.get_video_url()}"' in page.text
+    assert "/private-media-is-not-served/" not in page.text
+    assert instructor_client.get(lesson.get_video_url()).status_code == 200
