@@ -39,4 +39,8 @@ class InstructorSitemap(Sitemap):
         )
 
 
-SITEMAPS = {"courses": CourseSitemap, "categories": CategorySitemap, "instructors": InstructorSitemap}
+SITEMAPS = {
+    "courses": CourseSitemap,
+    "categories": CategorySitemap,
+    "instructors": InstructorSitemap,
+}

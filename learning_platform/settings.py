@@ -185,6 +185,8 @@ LANGUAGES = [("en", _("English"))]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Django 6.0's default today: a URL typed without a scheme (video links) means https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
