@@ -76,7 +76,10 @@ def test_lessons_of_every_kind_with_previews_and_durations(demo):
 
 def test_text_lessons_are_markdown(demo):
     text = Lesson.objects.filter(kind=Lesson.Kind.TEXT)
-    assert all(lesson.body.startswith("## ") for lesson in text)
+    markup = ("## ", "\n- ", "\n1. ", "```")
+    assert all(any(mark in lesson.body for mark in markup) for lesson in text)
+    # The lesson page shows the title as its heading; the body does not repeat it.
+    assert not any(f"## {lesson.title}" in lesson.body for lesson in text)
     assert text.filter(body__contains="```").exists()
 
 
