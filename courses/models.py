@@ -202,10 +202,17 @@ class Course(models.Model):
             models.Index(fields=["status", "category"], name="course_status_category"),
             models.Index(fields=["status", "level"], name="course_status_level"),
             models.Index(fields=["status", "language"], name="course_status_language"),
-            models.Index(fields=["status", "-enrollment_count"], name="course_status_popular"),
-            models.Index(fields=["status", "-rating_average"], name="course_status_rating"),
+            # The sorts' whole ORDER BY, so a page of results is read from the index in order.
+            models.Index(
+                fields=["status", "-enrollment_count", "-rating_average", "-id"],
+                name="course_status_popular",
+            ),
+            models.Index(
+                fields=["status", "-rating_average", "-rating_count", "-id"],
+                name="course_status_rating",
+            ),
             models.Index(fields=["status", "total_duration"], name="course_status_duration"),
-            models.Index(fields=["status", "title"], name="course_status_title"),
+            models.Index(fields=["status", "title", "id"], name="course_status_title"),
         ]
 
     def __str__(self):
@@ -364,6 +371,12 @@ class Attachment(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.file:
+            with contextlib.suppress(OSError):
+                self.size = self.file.size
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         """The download, through the view that checks enrolment (private storage)."""
         lesson = self.lesson
@@ -371,9 +384,3 @@ class Attachment(models.Model):
             "learning:attachment",
             kwargs={"slug": lesson.section.course.slug, "lesson_slug": lesson.slug, "pk": self.pk},
         )
-
-    def save(self, *args, **kwargs):
-        if self.file:
-            with contextlib.suppress(OSError):
-                self.size = self.file.size
-        super().save(*args, **kwargs)
