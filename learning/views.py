@@ -1,5 +1,7 @@
 """Learner pages and actions: thin views over learning.services and the QuerySets."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +23,7 @@ from .forms import ReviewForm
 from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
 
 CURRICULUM_ORDER = ("section__order", "section_id", "order", "id")
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -79,10 +82,13 @@ def _wants_json(request):
 @login_required
 def dashboard(request):
     user = request.user
+    now = timezone.now()
     enrollments = list(Enrollment.objects.for_dashboard(user))
     certificates = list(Certificate.objects.filter(user=user).select_related("course"))
     wishlist = list(
-        WishlistItem.objects.filter(user=user, course__in=Course.objects.published())
+        WishlistItem.objects.filter(
+            user=user, course__status=Course.Status.PUBLISHED, course__published_at__lte=now
+        )
         .select_related("course", "course__category", "course__category__parent")
         .prefetch_related(
             Prefetch(
@@ -142,7 +148,10 @@ def lesson_detail(request, slug, lesson_slug):
                 "lesson_id", flat=True
             )
         )
-        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=timezone.now())
+        # "Last activity" is shown to the minute: most views need not write (nor lock SQLite).
+        now = timezone.now()
+        if enrollment.last_activity_at < now - ACTIVITY_RESOLUTION:
+            Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
     sections = []
     for item in curriculum:
         if not sections or sections[-1]["section"].pk != item.section_id:

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Course
 from courses.tests.factories import CourseFactory, course_with_lessons
@@ -111,9 +116,19 @@ def test_lesson_lists_attachments(enrolled_client, lessons):
 
 
 def test_viewing_a_lesson_updates_last_activity(enrolled_client, learner, lessons):
-    before = Enrollment.objects.get(user=learner).last_activity_at
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Enrollment.objects.filter(user=learner).update(last_activity_at=an_hour_ago)
     enrolled_client.get(lesson_url(lessons[1]))
-    assert Enrollment.objects.get(user=learner).last_activity_at > before
+    assert Enrollment.objects.get(user=learner).last_activity_at > an_hour_ago
+
+
+def test_lesson_views_within_a_minute_write_nothing(enrolled_client, learner, lessons):
+    enrolled_client.get(lesson_url(lessons[1]))
+    stamp = Enrollment.objects.get(user=learner).last_activity_at
+    with CaptureQueriesContext(connection) as queries:
+        enrolled_client.get(lesson_url(lessons[0]))
+    assert Enrollment.objects.get(user=learner).last_activity_at == stamp
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
 
 
 # --- complete -----------------------------------------------------------------------------------
