@@ -8,7 +8,12 @@ from users.tests.factories import PASSWORD, InstructorFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _isolated_site(settings, tmp_path):
-    """Uploads go to a temporary folder, mail to the outbox, static files need no manifest."""
+    """Uploads go to a temporary folder, mail to the outbox, static files need no manifest.
+
+    Shared fragments (facets, results, cards, course page parts) are off, so that a test sees what
+    it just wrote and query counts measure the uncached path; learning_platform/tests/
+    test_fragments.py, the crawl and the browser tests run with them on.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
@@ -17,6 +22,7 @@ def _isolated_site(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHE_FRAGMENT_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

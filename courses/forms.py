@@ -165,12 +165,14 @@ class CatalogFilters:
             others = self.condition(without=group)
             for key, condition in choices.items():
                 aggregates[f"{group}_{key}"] = Count("pk", filter=others & condition)
-        counts = queryset.order_by().aggregate(**aggregates)
+        return queryset.order_by().aggregate(**aggregates)
+
+    def mark_categories(self, counts, category_options):
+        """Give each category option its count and whether it is ticked."""
         for option in category_options:
             for item in [option, *option.children]:
                 item.count = counts[f"category_{item.category.pk}"]
                 item.selected = item.category.slug in self.categories
-        return counts
 
     def facets(self, counts):
         """The sidebar's groups of (value, label, count, selected), in display order."""

@@ -1,13 +1,18 @@
 import re
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 
+from learning_platform.cache import catalog_cached
 from users.models import INSTRUCTORS_GROUP, User
 
 from . import search, seo
+from .cards import render_cards
 from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
 from .models import Category, Course, Lesson, Section
 
@@ -25,7 +30,9 @@ class CourseListView(ListView):
     category = None
 
     def get(self, request, *args, **kwargs):
-        self.all_categories = list(Category.objects.order_by("order", "name"))
+        self.all_categories = catalog_cached(
+            "categories", (), lambda: list(Category.objects.order_by("order", "name"))
+        )
         self.filters = CatalogFilters.from_query(request.GET, self.all_categories)
         self.category_options = category_tree(self.all_categories, root=self.category)
         if self.category is not None:
@@ -50,32 +57,66 @@ class CourseListView(ListView):
     def get_paginate_by(self, queryset):
         return self.filters.per_page
 
+    @property
+    def scope(self):
+        """What, besides the filters, decides the results: the category page, if any."""
+        return self.category.slug if self.category is not None else ""
+
     def paginate_queryset(self, queryset, page_size):
         # A page past the end shows the last page and a malformed one the first: never a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+        def first_look():
+            page = Paginator(queryset, page_size).get_page(self.request.GET.get(self.page_kwarg))
+            return page.paginator.count, page.number, render_cards(page.object_list)
+
+        count, number, cards = catalog_cached(
+            "results",
+            (self.scope, self.filters.querystring(), self.request.GET.get(self.page_kwarg)),
+            first_look,
+        )
+        # The count is known: paginate a range of that length, then show the cached cards.
+        paginator = Paginator(range(count), page_size)
+        page = paginator.page(number)
+        page.object_list = cards
+        return paginator, page, cards, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = self.filters.facet_counts(self.base_queryset(), self.category_options)
         page = context["page_obj"]
         sorts = [(key, label) for key, (label, _o) in SORTS.items()]
         if not self.filters.q:
             sorts = [item for item in sorts if item[0] != "relevance"]
+        chips = self.filters.chips({c.slug: c.name for c in self.all_categories})
         context.update(
             category=self.category,
             filters=self.filters,
             category_options=self.category_options,
-            facets=self.filters.facets(counts),
             result_count=page.paginator.count,
             sorts=sorts,
             page_sizes=PAGE_SIZES,
             query_without_page=self.filters.querystring(),
-            chips=self.filters.chips({c.slug: c.name for c in self.all_categories}),
+            chips=chips,
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
         )
+        context["filters_html"] = catalog_cached(
+            "filters", (self.scope, self.filters.querystring()), lambda: self.render_filters(chips)
+        )
         return context
+
+    def render_filters(self, chips):
+        """The sidebar: every facet with its count under the other active filters."""
+        counts = self.filters.facet_counts(self.base_queryset(), self.category_options)
+        self.filters.mark_categories(counts, self.category_options)
+        return render_to_string(
+            "courses/includes/catalog_filters.html",
+            {
+                "category": self.category,
+                "filters": self.filters,
+                "category_options": self.category_options,
+                "facets": self.filters.facets(counts),
+                "chips": chips,
+                "request": self.request,
+            },
+        )
 
 
 class CategoryView(CourseListView):
@@ -89,30 +130,52 @@ class CategoryView(CourseListView):
 
 
 class CourseDetailView(DetailView):
-    """A course page: drafts are 404 to everyone but their instructors and site staff."""
+    """A course page: drafts are 404 to everyone but their instructors and site staff.
+
+    What every visitor sees alike (header, curriculum, description, related courses, JSON-LD) is
+    rendered once per catalog version; the enrolment box and the reviews are the visitor's own.
+    """
 
     template_name = "courses/course_detail.html"
     context_object_name = "course"
     related_count = 4
 
     def get_queryset(self):
-        lessons = Lesson.objects.only(
-            "id",
-            "section_id",
-            "course_id",
-            "title",
-            "slug",
-            "order",
-            "kind",
-            "duration",
-            "is_preview",
-        )
-        instructors = User.objects.only(
-            "id", "username", "name", "email", "avatar", "headline"
-        ).order_by("courseinstructor__order", "courseinstructor__id")
         return (
             Course.objects.visible_to(self.request.user)
             .select_related("category__parent")
+            .defer("search_vector")
+        )
+
+    def get_context_data(self, **kwargs):
+        course = self.object
+        request = self.request
+        # The counters are in the key: an enrolment changes this page's parts, no other page's.
+        counters = (course.enrollment_count, course.rating_count, course.rating_average)
+        shared = catalog_cached(
+            "course-page",
+            (course.pk, *counters, request.scheme, request.get_host()),
+            lambda: self.shared_parts(course.pk),
+        )
+        return super().get_context_data(
+            **shared,
+            canonical_url=request.build_absolute_uri(course.get_absolute_url()),
+            cover_url=(
+                request.build_absolute_uri(course.cover_image.url) if course.cover_image else ""
+            ),
+            **kwargs,
+        )
+
+    def shared_parts(self, pk) -> dict:
+        lessons = Lesson.objects.only(
+            "id", "section_id", "course_id", "title", "slug", "order", "kind", "duration",
+            "is_preview",
+        )  # fmt: skip
+        instructors = User.objects.only(
+            "id", "username", "name", "email", "avatar", "headline"
+        ).order_by("courseinstructor__order", "courseinstructor__id")
+        course = (
+            Course.objects.select_related("category__parent")
             .defer("search_vector")
             .prefetch_related(
                 Prefetch("instructors", queryset=instructors),
@@ -123,20 +186,23 @@ class CourseDetailView(DetailView):
                     ),
                 ),
             )
+            .get(pk=pk)
         )
-
-    def get_object(self, queryset=None):
-        course = super().get_object(queryset)
         for section in course.sections.all():
-            lessons = section.lessons.all()
-            section.total_duration = sum(lesson.duration for lesson in lessons)
-        return course
+            section.total_duration = sum(lesson.duration for lesson in section.lessons.all())
+        context = {"course": course, "SITE_NAME": settings.SITE_NAME}
+        return {
+            "hero_html": render_to_string("courses/includes/course_hero.html", context),
+            "main_html": render_to_string("courses/includes/course_main.html", context),
+            "related_courses": render_cards(self.related_courses(course)),
+            "json_ld": seo.course_json_ld(course, self.request),
+            "meta_description": seo.course_summary(course),
+        }
 
-    def get_context_data(self, **kwargs):
-        course = self.object
+    def related_courses(self, course):
         # Same category first, then the rest of its family (parent, siblings, children).
         family = course.category.parent_id or course.category_id
-        related = (
+        return (
             Course.objects.published()
             .filter(Q(category_id=family) | Q(category__parent_id=family))
             .exclude(pk=course.pk)
@@ -151,18 +217,6 @@ class CourseDetailView(DetailView):
                 : self.related_count
             ]
         )
-        return super().get_context_data(
-            related_courses=related,
-            json_ld=seo.course_json_ld(course, self.request),
-            meta_description=seo.course_summary(course),
-            canonical_url=self.request.build_absolute_uri(course.get_absolute_url()),
-            cover_url=(
-                self.request.build_absolute_uri(course.cover_image.url)
-                if course.cover_image
-                else ""
-            ),
-            **kwargs,
-        )
 
 
 class InstructorView(DetailView):
@@ -172,6 +226,7 @@ class InstructorView(DetailView):
     context_object_name = "instructor"
     slug_field = "username"
     slug_url_kwarg = "username"
+    paginate_by = 24
 
     def get_object(self, queryset=None):
         # Only well-formed usernames reach the database (PostgreSQL refuses NUL bytes).
@@ -188,25 +243,43 @@ class InstructorView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        courses = list(
-            Course.objects.published()
-            .filter(instructors=self.object)
-            .defer(*CARD_DEFERRED)
-            .for_cards()
-            .order_by("-enrollment_count", "-rating_average", "-id")
+        number = self.request.GET.get("page")
+        shared = catalog_cached(
+            "instructor", (self.object.pk, number), lambda: self.shared_parts(number)
         )
-        rated = [course for course in courses if course.rating_count]
-        ratings = sum(course.rating_count for course in rated)
-        average = (
-            sum(course.rating_average * course.rating_count for course in rated) / ratings
-            if ratings
-            else 0
-        )
+        count, number, cards = shared.pop("page")
+        paginator = Paginator(range(count), self.paginate_by)
+        page = paginator.page(number)
+        page.object_list = cards
         return super().get_context_data(
-            courses=courses,
-            learner_count=sum(course.enrollment_count for course in courses),
-            rating_count=ratings,
-            rating_average=average,
+            **shared,
+            courses=cards,
+            course_count=count,
+            page_obj=page,
+            page_range=paginator.get_elided_page_range(page.number, on_each_side=2),
+            query_without_page="",
             canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
             **kwargs,
         )
+
+    def shared_parts(self, number) -> dict:
+        """A page of the instructor's published courses, and totals over all of them."""
+        courses = Course.objects.published().filter(instructors=self.object)
+        totals = courses.aggregate(
+            learners=Sum("enrollment_count"),
+            ratings=Sum("rating_count"),
+            weighted=Sum(F("rating_average") * F("rating_count")),
+        )
+        ratings = totals["ratings"] or 0
+        page = Paginator(
+            courses.defer(*CARD_DEFERRED)
+            .for_cards()
+            .order_by("-enrollment_count", "-rating_average", "-id"),
+            self.paginate_by,
+        ).get_page(number)
+        return {
+            "page": (page.paginator.count, page.number, render_cards(page.object_list)),
+            "learner_count": totals["learners"] or 0,
+            "rating_count": ratings,
+            "rating_average": totals["weighted"] / ratings if ratings else 0,
+        }

@@ -89,6 +89,9 @@ def _e2e_site(settings, live_server):
     settings.ALLOWED_HOSTS = ["*"]
     # allauth's per-IP limits would trip: every request of the run comes from 127.0.0.1.
     settings.ACCOUNT_RATE_LIMITS = False
+    # The caches of production: pages built from shared fragments, anonymous pages cached.
+    settings.CACHE_FRAGMENT_SECONDS = 300
+    settings.CACHE_PAGE_SECONDS = 300
 
 
 @pytest.fixture(autouse=True)

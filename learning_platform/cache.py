@@ -3,9 +3,14 @@
 Only anonymous GET/HEAD requests without a session or messages cookie are served from or stored
 in the cache, only 200 responses that set no cookie and hold no CSRF token or CSP nonce. The key
 holds the whole URL (scheme, host, path, query) and a site-wide version number; saving or deleting
-anything an anonymous catalog page shows (courses, curriculum, categories, instructors, reviews,
-enrolments) bumps the version, so the next request renders afresh. CACHE_PAGE_SECONDS (0 turns
-the cache off) bounds how long an entry lives.
+anything an anonymous catalog page shows (courses, curriculum, categories, instructors, reviews)
+bumps the version, so the next request renders afresh. CACHE_PAGE_SECONDS (0 turns the cache off)
+bounds how long an entry lives.
+
+Enrolments are frequent and change only counters: they bump nothing. The shared parts of a course
+page are keyed on its enrolment and rating counters, so a signed-in visitor sees the new learner
+count at once; anonymous pages and the "most popular" order of lists catch up within
+CACHE_PAGE_SECONDS / CACHE_FRAGMENT_SECONDS.
 
 The version lives in the configured cache, so with Redis every server sees a bump at once. The
 local-memory cache is per process: on SQLite the version then lives in a file beside the database
@@ -49,6 +54,10 @@ HIT_HEADER = "X-Page-Cache"
 
 def page_cache_seconds() -> int:
     return max(0, int(getattr(settings, "CACHE_PAGE_SECONDS", 0) or 0))
+
+
+def fragment_cache_seconds() -> int:
+    return max(0, int(getattr(settings, "CACHE_FRAGMENT_SECONDS", 0) or 0))
 
 
 def version_file() -> Path | None:
@@ -105,12 +114,12 @@ def bump_version(**_kwargs) -> None:
 def catalog_cached(name: str, parts, compute, seconds: int | None = None):
     """`compute()`, kept in the cache under `name` + `parts` until the catalog changes.
 
-    For data every visitor shares (facet counts, result totals): the same version as the page
-    cache, so a course, review or enrolment change recomputes it. CACHE_PAGE_SECONDS=0 turns it
-    off; a cache outage computes every time.
+    For what every visitor, signed in or not, shares (facet counts, a page of results, rendered
+    course cards): the same version as the page cache, so a course, review or enrolment change
+    recomputes it. CACHE_FRAGMENT_SECONDS=0 turns it off; a cache outage computes every time.
         counts = catalog_cached("facets", filters.querystring(), lambda: filters.facet_counts(qs))
     """
-    seconds = page_cache_seconds() if seconds is None else seconds
+    seconds = fragment_cache_seconds() if seconds is None else seconds
     if seconds <= 0:
         return compute()
     try:
@@ -143,8 +152,10 @@ def connect_signals() -> None:
     from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
 
     # Looked up by name: the project package does not import the learning app's models.
-    review, enrollment = apps.get_model("learning.Review"), apps.get_model("learning.Enrollment")
-    models = [Course, Section, Lesson, Attachment, Category, CourseInstructor, review, enrollment]
+    # Enrolments do not bump: a course page keys its parts on the course's counters, and the
+    # "popular" order of cached lists may lag by CACHE_FRAGMENT_SECONDS (see the docstring).
+    review = apps.get_model("learning.Review")
+    models = [Course, Section, Lesson, Attachment, Category, CourseInstructor, review]
     for model in models:
         uid = f"pagecache:{model._meta.label}"
         post_save.connect(bump_version, sender=model, dispatch_uid=uid + ":save")

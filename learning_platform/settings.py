@@ -131,6 +131,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHE_PAGE_SECONDS = env.int("CACHE_PAGE_SECONDS", default=300)
+# What every visitor shares, signed in or not: facet counts, pages of results, course cards.
+CACHE_FRAGMENT_SECONDS = env.int("CACHE_FRAGMENT_SECONDS", default=300)
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

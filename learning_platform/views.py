@@ -3,44 +3,79 @@
 import logging
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemaps_views
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from courses.cards import render_cards
 from courses.models import Category, Course
+from courses.sitemaps import SITEMAPS
+from learning_platform.cache import catalog_cached
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request):
+    return render(request, "home.html", catalog_cached("home", (), home_sections))
+
+
+def home_sections() -> dict:
+    """What the home page shows every visitor: top-level categories, best rated and newest."""
     published = (
         Course.objects.published()
         .defer("description", "learning_outcomes", "requirements", "search_vector")
         .for_cards()
     )
-    context = {
-        "featured_courses": published.filter(rating_count__gt=0).order_by(
-            "-rating_average", "-rating_count", "-id"
-        )[:8],
-        "newest_courses": published.order_by("-published_at", "-id")[:8],
-        "categories": Category.objects.filter(parent__isnull=True).annotate(
-            course_count=Subquery(
-                Course.objects.published()
-                .filter(Q(category_id=OuterRef("pk")) | Q(category__parent_id=OuterRef("pk")))
-                .order_by()
-                .values(group=Value(1))
-                .annotate(count=Count("pk"))
-                .values("count")
-            )
-        ),
+    featured = published.filter(rating_count__gt=0).order_by(
+        "-rating_average", "-rating_count", "-id"
+    )
+    return {
+        "featured_courses": render_cards(featured[:8]),
+        "newest_courses": render_cards(published.order_by("-published_at", "-id")[:8]),
+        "categories": top_categories_with_counts(),
     }
-    return render(request, "home.html", context)
+
+
+def top_categories_with_counts() -> list[Category]:
+    """Top-level categories, each with `course_count`: its published courses and its children's
+    (one GROUP BY over the catalog, not a subquery per category)."""
+    per_category = dict(
+        Course.objects.published()
+        .order_by()
+        .values("category_id")
+        .annotate(n=Count("pk"))
+        .values_list("category_id", "n")
+    )
+    categories = list(Category.objects.all())
+    top = [category for category in categories if category.parent_id is None]
+    for category in top:
+        category.course_count = per_category.get(category.pk, 0) + sum(
+            per_category.get(child.pk, 0) for child in categories if child.parent_id == category.pk
+        )
+    return top
+
+
+@require_GET
+def sitemap(request):
+    """django.contrib.sitemaps' sitemap.xml, its XML kept until the catalog changes."""
+
+    def render():
+        response = sitemaps_views.sitemap(request, sitemaps=SITEMAPS)
+        return response.render().content
+
+    parts = (request.scheme, request.get_host(), request.GET.get("p"))
+    response = HttpResponse(
+        catalog_cached("sitemap", parts, render), content_type="application/xml; charset=utf-8"
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 @never_cache

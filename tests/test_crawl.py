@@ -174,6 +174,7 @@ def crawl(client, seeds):
 @pytest.fixture
 def demo_site(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.CACHE_FRAGMENT_SECONDS = 300  # as in production: pages built from shared fragments
     call_command("load_demo", verbosity=0)
 
 

@@ -3,7 +3,10 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+
+from courses.cards import WISHLIST_HOLE, Card
 
 register = template.Library()
 
@@ -31,6 +34,19 @@ def markdown(text):
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+@register.simple_tag(takes_context=True)
+def course_card(context, course):
+    """A course card: a cached `Card` with this visitor's wishlist heart filled in, or a
+    Course rendered now."""
+    if isinstance(course, Card):
+        heart = get_template("courses/includes/wishlist_heart.html").template
+        with context.push(course=course):
+            return mark_safe(course.html.replace(WISHLIST_HOLE, heart.render(context), 1))  # noqa: S308 - both parts are rendered templates
+    card = get_template("courses/includes/course_card.html").template
+    with context.push(course=course, wishlist_hole=None):
+        return card.render(context)
 
 
 @register.filter

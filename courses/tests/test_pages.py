@@ -204,6 +204,29 @@ def test_instructor_page_lists_published_courses_only(client):
     assert "Secret one" not in response.text
 
 
+def test_instructor_page_pages_through_many_courses(client):
+    teacher = InstructorFactory()
+    for n in range(26):
+        CourseFactory(title=f"Workshop {n:02d}", instructors=[teacher], enrollment_count=100 - n)
+    first = client.get(teacher.get_absolute_url()).text
+    assert "<strong>26</strong> courses" in first
+    assert "Workshop 00" in first
+    assert "Workshop 24" not in first
+    second = client.get(teacher.get_absolute_url() + "?page=2").text
+    assert "Workshop 24" in second
+    assert "Workshop 25" in second
+    assert "Workshop 00" not in second
+
+
+def test_instructor_page_totals_cover_every_course(client):
+    teacher = InstructorFactory()
+    CourseFactory(instructors=[teacher], enrollment_count=3, rating_average=4, rating_count=1)
+    CourseFactory(instructors=[teacher], enrollment_count=2, rating_average=2, rating_count=3)
+    page = client.get(teacher.get_absolute_url()).text
+    assert "<strong>5</strong> learners" in page
+    assert "2.5" in page  # (4×1 + 2×3) / 4 ratings
+
+
 def test_learner_profile_is_not_an_instructor_page(client, learner):
     assert client.get(reverse("courses:instructor", args=[learner.username])).status_code == 404
 

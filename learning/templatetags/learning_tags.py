@@ -11,10 +11,12 @@ the request, so a page of N cards costs the same two queries whatever N is.
 
 from django import template
 from django.db.models import Count
+from django.template.loader import render_to_string
 
 from learning import services
 from learning.forms import ReviewForm
 from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
+from learning_platform.cache import catalog_cached
 
 register = template.Library()
 
@@ -119,6 +121,26 @@ def course_reviews(context, course):
     request = _request_of(context)
     user = request.user if request else None
     signed_in = bool(user and user.is_authenticated)
+    can_review = (
+        signed_in
+        and course.pk in learner_state(request).enrolled
+        and course.is_published
+        and not course.is_taught_by(user)
+    )
+    own_review = Review.objects.filter(user=user, course=course).first() if can_review else None
+    return {
+        "course": course,
+        "request": request,
+        "signed_in": signed_in,
+        "shared": catalog_cached("course-reviews", (course.pk,), lambda: _shared_reviews(course)),
+        "own_review": own_review,
+        "can_review": can_review,
+        "form": ReviewForm(instance=own_review) if can_review else None,
+    }
+
+
+def _shared_reviews(course) -> dict:
+    """The rating distribution and the latest reviews, rendered: the same for every visitor."""
     counts = dict(
         Review.objects.filter(course=course)
         .order_by()
@@ -143,28 +165,10 @@ def course_reviews(context, course):
             "user__name", "user__username", "user__email", "user__avatar",
         )[:REVIEWS_SHOWN]
     )  # fmt: skip
-    own_review = None
-    can_review = False
-    if signed_in:
-        can_review = (
-            course.pk in learner_state(request).enrolled
-            and course.is_published
-            and not course.is_taught_by(user)
-        )
-    if can_review:
-        own_review = next((r for r in reviews if r.user_id == user.pk), None)
-        if own_review is None:
-            own_review = Review.objects.filter(user=user, course=course).first()
+    context = {"course": course, "total": total, "distribution": distribution}
     return {
-        "course": course,
-        "request": request,
-        "signed_in": signed_in,
-        "reviews": reviews,
-        "total": total,
-        "distribution": distribution,
-        "own_review": own_review,
-        "can_review": can_review,
-        "form": ReviewForm(instance=own_review) if can_review else None,
+        "summary_html": render_to_string("learning/includes/review_summary.html", context),
+        "list_html": render_to_string("learning/includes/review_list.html", {"reviews": reviews}),
     }
 
 

@@ -9,7 +9,10 @@
     filters.removeAttribute("open");
   }
   // Changing the sort or page size applies it at once.
-  form.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+  // (form.elements includes the toolbar's fields, which join the form with form="catalog-form")
+  Array.prototype.filter.call(form.elements, function (element) {
+    return element.hasAttribute("data-autosubmit");
+  }).forEach(function (select) {
     select.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
   });
   // Submitting from page 3 starts again at page 1; drop empty radio values from the URL.
