@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+WRK_CYCLE_SCRIPT = Path(__file__).with_name("soak.lua")
 WRK_MISSING = (
     "wrk is not installed: install it with `sudo apt-get install wrk` (Debian/Ubuntu) or "
     "`brew install wrk` (macOS); falling back to the slower pure-Python load generator."
@@ -24,7 +25,15 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def run_wrk(url: str, *, seconds: float, connections: int, headers: dict[str, str]) -> dict:
+def run_wrk(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
+    paths: tuple[str, ...] = (),
+) -> dict:
+    """Load `url` (or, with `paths`, the paths in turn on url's host) with wrk."""
     command = [
         wrk_path() or "wrk",
         "-t1",
@@ -33,11 +42,13 @@ def run_wrk(url: str, *, seconds: float, connections: int, headers: dict[str, st
         "--timeout",
         "10s",
         "-s",
-        str(WRK_SCRIPT),
+        str(WRK_CYCLE_SCRIPT if paths else WRK_SCRIPT),
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)
+    if paths:
+        command += ["--", *paths]
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 60, check=True
     )

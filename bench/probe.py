@@ -4,9 +4,12 @@ Picks the pages to load (a deep page, a search word, a busy course, an enrolled 
 lesson), signs that learner in (a session in the configured session store) and counts each page's
 SQL queries and body bytes with Django's test client. Prints one JSON object.
 
-    python bench/probe.py
+    python bench/probe.py                      # the pages of bench/run.py
+    python bench/probe.py --soak-plan 20       # learners (signed in) and courses for bench/soak.py
+    python bench/probe.py --soak-verify < state.json   # the database matches what the soak did
 """
 
+import argparse
 import json
 import os
 import statistics
@@ -25,12 +28,20 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Avg, Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from courses.models import Category, Course, Lesson  # noqa: E402
-from learning.models import Enrollment  # noqa: E402
+from learning.models import (  # noqa: E402
+    Certificate,
+    Enrollment,
+    LessonProgress,
+    Review,
+    WishlistItem,
+)
+from users.models import User  # noqa: E402
 
 PER_PAGE = 12
 
@@ -60,6 +71,12 @@ def enrolled_learner_and_lesson():
     raise SystemExit("probe: no enrolled learner with a lesson: seed with --learners > 0")
 
 
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
 def pick_targets() -> tuple[list[dict], str]:
     published = Course.objects.published()
     total = published.count()
@@ -77,10 +94,7 @@ def pick_targets() -> tuple[list[dict], str]:
         or published.first()
     )
     learner, _course, lesson = enrolled_learner_and_lesson()
-
-    client = Client()
-    client.force_login(learner)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    cookie = session_cookie(learner)
 
     catalog = reverse("courses:list")
     targets = [
@@ -109,27 +123,152 @@ def pick_targets() -> tuple[list[dict], str]:
     return [{"name": n, "path": p, "signed_in": s} for n, p, s in targets], cookie
 
 
+def timed(client, path, times) -> float:
+    """Median milliseconds of `times` in-process requests (no network, no queueing)."""
+    timings = []
+    for _ in range(times):
+        started = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
 def measure(targets, cookie):
+    """Each page's SQL queries and render time with the shared fragments off (cold: what a
+    page costs the first time after a catalog change) and warm (as the site serves it)."""
     anonymous = Client()
     signed_in = Client(headers={"cookie": cookie})
     for target in targets:
         client = signed_in if target["signed_in"] else anonymous
-        client.get(target["path"])  # warm caches that live for the process (templates, urls)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(target["path"])
+        with override_settings(CACHE_FRAGMENT_SECONDS=0):
+            client.get(target["path"])  # warm what lives for the process (templates, urls)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(target["path"])
+            # read now: the next request clears the connection's query log
+            target["sql_queries"] = len(queries)
+            target["cold_ms"] = timed(client, target["path"], 3)
         target["status"] = response.status_code
-        target["sql_queries"] = len(queries)
         target["bytes"] = len(response.content)
-        # server time without the network or queueing: median of a few in-process requests
-        timings = []
-        for _ in range(5):
-            started = time.perf_counter()
-            client.get(target["path"])
-            timings.append((time.perf_counter() - started) * 1000)
-        target["server_ms"] = round(statistics.median(timings), 1)
+        client.get(target["path"])  # fills the shared fragments
+        target["server_ms"] = timed(client, target["path"], 5)
+
+
+def soak_plan(learners: int, shared: int, own: int) -> dict:
+    """Signed-in learners and their courses: `shared` courses that every learner takes (all
+    writing the same counters at once) and `own` courses each. With each course, the lessons the
+    learner had already done, so that the soak knows the state it starts from."""
+    courses = list(
+        Course.objects.published()
+        .filter(lesson_count__gt=0, lesson_count__lte=20)
+        .order_by("id")
+        .only("id", "slug")[: shared + learners * own]
+    )
+    users = list(
+        User.objects.filter(email__endswith="@synthetic.example", is_staff=False).order_by("id")[
+            :learners
+        ]
+    )
+    if len(courses) < shared + learners * own or len(users) < learners:
+        raise SystemExit("probe: the bench database is too small for this soak")
+    lessons: dict[int, list[str]] = {}
+    for course_id, slug in Lesson.objects.filter(course__in=courses).values_list(
+        "course_id", "slug"
+    ):
+        lessons.setdefault(course_id, []).append(slug)
+    plan = []
+    for index, user in enumerate(users):
+        start = shared + index * own
+        mine = courses[:shared] + courses[start : start + own]
+        done = set(
+            LessonProgress.objects.filter(user=user, lesson__course__in=mine).values_list(
+                "lesson__course_id", "lesson__slug"
+            )
+        )
+        plan.append(
+            {
+                "email": user.email,
+                "cookie": session_cookie(user),
+                "courses": [
+                    {
+                        "slug": course.slug,
+                        "lessons": lessons[course.id],
+                        "done": [slug for slug in lessons[course.id] if (course.id, slug) in done],
+                    }
+                    for course in mine
+                ],
+            }
+        )
+    catalog = reverse("courses:list")
+    word = search_word(Course.objects.published().order_by("id"))
+    anonymous_pages = [
+        reverse("home"),
+        catalog,
+        f"{catalog}?page=2",
+        f"{catalog}?q={word}",
+        f"{catalog}?sort=rating&level=beginner",
+        *(reverse("courses:detail", kwargs={"slug": c.slug}) for c in courses[: shared + 5]),
+    ]
+    return {"learners": plan, "anonymous_pages": anonymous_pages}
+
+
+def soak_verify(state: dict) -> dict:
+    """Compare the database with what the soak's learners were told: every enrolment, every
+    completed lesson, every review; and every counter of the courses they touched."""
+    problems = []
+    slugs = set()
+    for learner in state["learners"]:
+        user = User.objects.get(email=learner["email"])
+        for slug, course_state in learner["courses"].items():
+            slugs.add(slug)
+            course = Course.objects.get(slug=slug)
+            enrolments = Enrollment.objects.filter(user=user, course=course).count()
+            if enrolments != 1:
+                problems.append(f"{user.email} has {enrolments} enrolments in {slug}")
+            done = set(
+                LessonProgress.objects.filter(user=user, lesson__course=course).values_list(
+                    "lesson__slug", flat=True
+                )
+            )
+            if done != set(course_state["done"]):
+                problems.append(f"{user.email} in {slug}: {len(done)} lessons done in the database, "
+                                f"{len(course_state['done'])} acknowledged")  # fmt: skip
+            if course_state["reviewed"] and not Review.objects.filter(user=user, course=course):
+                problems.append(f"{user.email}: acknowledged review of {slug} is missing")
+            if course_state["certificate"] and not Certificate.objects.filter(
+                user=user, course=course
+            ):
+                problems.append(f"{user.email}: acknowledged certificate for {slug} is missing")
+            wishlisted = WishlistItem.objects.filter(user=user, course=course).exists()
+            if course_state["wishlisted"] is not None and wishlisted != course_state["wishlisted"]:
+                problems.append(f"{user.email}: wishlist of {slug} is not what was acknowledged")
+    for course in Course.objects.filter(slug__in=slugs):
+        reviews = Review.objects.filter(course=course).aggregate(n=Count("id"), avg=Avg("rating"))
+        counted = {
+            "enrollment_count": Enrollment.objects.filter(course=course).count(),
+            "rating_count": reviews["n"],
+        }
+        for field, rows in counted.items():
+            if getattr(course, field) != rows:
+                problems.append(f"{course.slug}.{field} = {getattr(course, field)}, rows: {rows}")
+        if abs(float(course.rating_average) - (reviews["avg"] or 0)) > 0.005:
+            problems.append(f"{course.slug}.rating_average = {course.rating_average}, "
+                            f"reviews: {reviews['avg']:.2f}")  # fmt: skip
+    return {"courses_checked": len(slugs), "problems": problems}
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--soak-plan", type=int, metavar="LEARNERS")
+    parser.add_argument("--shared", type=int, default=3, help="courses every soak learner takes")
+    parser.add_argument("--own", type=int, default=6, help="courses of each soak learner's own")
+    parser.add_argument("--soak-verify", action="store_true", help="read the state from stdin")
+    args = parser.parse_args()
+    if args.soak_plan:
+        print(json.dumps(soak_plan(args.soak_plan, args.shared, args.own)))
+        return
+    if args.soak_verify:
+        print(json.dumps(soak_verify(json.load(sys.stdin))))
+        return
     targets, cookie = pick_targets()
     measure(targets, cookie)
     print(

@@ -46,8 +46,8 @@ TARGETS = {
 CATALOG_MAX_BYTES = 60 * 1024
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser(description: str = __doc__) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--learners", type=int, help="default: seed_catalog's (courses / 5)")
@@ -72,7 +72,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--quick", action="store_true", help="30 courses, 1 s per URL, 2 connections"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv=None, parser=None):
+    args = (parser or build_parser()).parse_args(argv)
     if args.quick:
         args.courses, args.learners, args.duration, args.connections = 30, 10, 1.0, 2
     return args
@@ -292,6 +296,7 @@ class Bench:
                 **floor,
                 "bytes": floor_bytes,
                 "server_ms": None,
+                "cold_ms": None,
                 "sql_queries": 0,
                 "status": 200,
             }
@@ -318,6 +323,7 @@ class Bench:
                             "bytes": len(body),
                             "sql_queries": 0 if mode == "cached" else target["sql_queries"],
                             "server_ms": None if mode == "cached" else target["server_ms"],
+                            "cold_ms": None if mode == "cached" else target["cold_ms"],
                         }
                     )
             finally:
@@ -462,17 +468,22 @@ def check_static(static: dict, *, quick: bool) -> list[dict]:
     ]
 
 
+def dash(value) -> str:
+    return "–" if value is None else f"{value}"
+
+
 def table(results: dict) -> str:
     lines = [
-        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | server ms | × floor |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | cold ms | warm ms "
+        "| × floor |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["rows"]:
         path = row["path"] if len(row["path"]) <= 60 else row["path"][:57] + "…"
         lines.append(
             f"| {row['name']} | `{path}` | {row['mode']} | {row['rps']:.0f} | {row['p50_ms']:.1f} "
             f"| {row['p99_ms']:.1f} | {row['errors']} | {row['bytes']:,} | {row['sql_queries']} "
-            f"| {row['server_ms'] if row['server_ms'] is not None else '–'} | {row['ratio']:.2f} |"
+            f"| {dash(row['cold_ms'])} | {dash(row['server_ms'])} | {row['ratio']:.2f} |"
         )
     lines.append("")
     for check in results["targets"]:

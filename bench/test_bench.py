@@ -26,6 +26,7 @@ ROW_KEYS = {
     "requests",
     "loader",
     "server_ms",
+    "cold_ms",
 }
 
 
@@ -61,8 +62,8 @@ def quick_run(tmp_path_factory):
 def test_quick_run_prints_the_table(quick_run):
     stdout, _results = quick_run
     assert (
-        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | server ms | × floor |"
-        in stdout
+        "| page | URL | mode | req/s | p50 ms | p99 ms | errors | bytes | SQL | cold ms | warm ms "
+        "| × floor |" in stdout
     )
     assert "| floor |" in stdout
     assert "| catalog | `/courses/` | uncached |" in stdout
