@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/learning_platform
 REDIS_LOCAL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test test-sqlite test-postgres e2e bench lint format clean
+.PHONY: install run test test-sqlite test-postgres e2e bench soak lint format clean
 
 install: $(VENV)/.installed
 
@@ -40,8 +40,13 @@ e2e: install
 	bash e2e/setup.sh
 	$(BIN)/pytest e2e -p no:randomly $(PYTEST_ARGS)
 
+# The benchmark table, then the soak (60 s of load with learners writing); see bench/README.md.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+
+soak: install
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

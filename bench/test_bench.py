@@ -104,6 +104,39 @@ def test_quick_run_counts_sql_queries_of_real_pages(quick_run):
     assert rows[("floor", "floor")]["ratio"] == 1.0
 
 
+@pytest.fixture(scope="module")
+def quick_soak(tmp_path_factory):
+    """A quick soak (tiny catalog, 3 s): anonymous load while learners enrol and complete."""
+    workdir = tmp_path_factory.mktemp("soak")
+    output = workdir / "soak.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH / "soak.py"), "--quick", "--workdir", str(workdir),
+         "--output", str(output)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return completed, json.loads(output.read_text())
+
+
+def test_quick_soak_passes_its_checks(quick_soak):
+    completed, results = quick_soak
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    checks = {check["check"]: check["ok"] for check in results["checks"]}
+    assert "database holds every acknowledged write" in checks
+    assert all(checks.values()), results["checks"]
+
+
+def test_quick_soak_reports_load_memory_and_writes(quick_soak):
+    completed, results = quick_soak
+    assert "| anonymous pages (" in completed.stdout
+    assert results["anonymous"]["requests"] > 0
+    learners = results["learners"]
+    assert learners["learners"] == 4
+    assert learners["statuses"].get("2xx", 0) + learners["statuses"].get("3xx", 0) > 0
+    assert results["courses_checked"] > 0
+    assert results["memory"]["workers"] == 2
+    assert results["memory"]["samples"] >= 2
+
+
 class _Ok(BaseHTTPRequestHandler):
     def do_GET(self):
         status = 500 if self.path == "/broken" else 200
@@ -157,3 +190,36 @@ def test_targets_flag_misses_and_big_pages():
     assert checks["course (cached) ≥ 0.6× floor"] is True
     assert checks["catalog HTML ≤ 60 KB"] is False
     assert checks["no errors under load"] is True
+
+
+@pytest.mark.django_db
+def test_soak_verify_reports_lost_writes_and_wrong_counters():
+    import probe
+
+    from courses.tests.factories import course_with_lessons
+    from learning.tests.factories import EnrollmentFactory
+    from users.tests.factories import UserFactory
+
+    learner = UserFactory()
+    course = course_with_lessons(enrollment_count=5)
+    EnrollmentFactory(user=learner, course=course)
+    lesson = course.lessons.first()
+    state = {
+        "learners": [
+            {
+                "email": learner.email,
+                "courses": {
+                    course.slug: {
+                        "done": [lesson.slug],
+                        "reviewed": True,
+                        "certificate": False,
+                        "wishlisted": None,
+                    }
+                },
+            }
+        ]
+    }
+    problems = probe.soak_verify(state)["problems"]
+    assert any("lessons done in the database" in p for p in problems)
+    assert any("review" in p for p in problems)
+    assert any("enrollment_count = 5, rows: 1" in p for p in problems)
