@@ -1,10 +1,12 @@
 import logging
 import smtplib
+from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.stagekit import clear_login
 from allauth.core import context, ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import redirect
@@ -17,6 +19,17 @@ MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Mails greet with the site's name; without django.contrib.sites allauth would use the
+        # host name for it (the domain stays the host the request came to).
+        site = context.get("current_site")
+        if site is not None:
+            context = {
+                **context,
+                "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=site.domain),
+            }
+        return super().render_mail(template_prefix, email, context, headers)
+
     def populate_username(self, request, user):
         # allauth would make one from the email; User.save() derives it from the display name.
         pass

@@ -132,3 +132,8 @@ class User(AbstractUser):
         while User.objects.filter(username=candidate).exclude(pk=self.pk).exists():
             candidate = f"{base}-{get_random_string(4, 'abcdefghijkmnpqrstuvwxyz23456789')}"
         return candidate
+
+
+def display_name(user) -> str:
+    """How allauth names a user in its messages ("Successfully signed in as …")."""
+    return user.display_name

@@ -439,3 +439,14 @@ def test_moving_a_lesson_to_another_own_course_recounts_both(instructor_client, 
     assert (first.lesson_count, second.lesson_count) == (3, 5)
     lesson.refresh_from_db()
     assert lesson.course == second
+
+
+def test_view_on_site_leads_to_this_sites_course_page(instructor_client, own_course):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Course)
+    response = instructor_client.get(
+        reverse("admin:view_on_site", args=[content_type.pk, own_course.pk])
+    )
+    assert response.status_code == 302
+    assert response.url == f"http://testserver{own_course.get_absolute_url()}"

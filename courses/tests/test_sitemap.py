@@ -22,6 +22,13 @@ def test_sitemap_lists_published_courses_categories_and_instructors(client):
     assert "<lastmod>" in text
 
 
+def test_sitemap_links_use_the_host_it_was_asked_on(client):
+    CourseFactory(slug="hosted-course")
+    text = client.get(reverse("sitemap")).content.decode()
+    assert "<loc>http://testserver/courses/hosted-course/</loc>" in text
+    assert "example.com" not in text
+
+
 def test_sitemap_leaves_out_drafts_and_their_only_instructors(client):
     teacher = InstructorFactory(username="drafty")
     CourseFactory(slug="draft-course", status=Course.Status.DRAFT, instructors=[teacher])

@@ -44,6 +44,22 @@ def test_signup_sends_verification_email_and_confirming_logs_in(client):
     assert "New Learner" in dashboard.text
 
 
+def test_account_mails_carry_the_site_name_and_the_hosts_links(client):
+    _signup(client)
+    message = mail.outbox[0]
+    assert message.subject.startswith("[Learnwell] ")
+    assert "Hello from Learnwell!" in message.body
+    assert "http://testserver/accounts/confirm-email/" in message.body
+    assert "example.com" not in message.body
+
+
+def test_login_message_names_the_learner_by_display_name(client, learner, password):
+    response = client.post(
+        reverse("account_login"), {"login": learner.email, "password": password}, follow=True
+    )
+    assert f"Successfully signed in as {learner.display_name}." in response.text
+
+
 def test_unverified_account_cannot_log_in(client):
     _signup(client)
     client.logout()
