@@ -58,3 +58,44 @@ def test_catalog_enrol_complete_review_and_wishlist_work_without_javascript(
     assert WishlistItem.objects.filter(user=learner, course=other).exists()
     page.goto("/dashboard/")
     expect(page.get_by_role("link", name=other.title, exact=True).first).to_be_visible()
+
+
+def test_wishlist_hearts_on_catalog_cards_post_without_javascript(
+    nojs_page, login, learner, catalog
+):
+    from learning.models import WishlistItem
+
+    page = nojs_page
+    login(learner, page.context)
+    page.goto("/courses/")
+    first_card = page.locator(".course-card").first
+    title = first_card.locator(".card-title").inner_text().strip()
+    first_card.get_by_role("button", name=re.compile(r"add to wishlist", I)).click()
+    expect(page).not_to_have_url(re.compile(r"csrfmiddlewaretoken"))
+    assert WishlistItem.objects.filter(user=learner, course__title=title).exists()
+
+
+def test_account_menu_and_log_out_work_without_javascript(nojs_page, login, learner):
+    page = nojs_page
+    login(learner, page.context)
+    page.goto("/courses/")
+    page.locator("#account-menu").click()  # focus opens the menu (nojs.css)
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/logout/|/$"))
+    if "/accounts/logout/" in page.url:  # allauth asks to confirm a logout that came by GET
+        page.get_by_role("button", name=re.compile(r"sign out|log out", I)).click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
+def test_phone_navigation_is_open_without_javascript(new_context, catalog):
+    from e2e.conftest import PHONE, TIMEOUT_MS
+
+    context = new_context(viewport=PHONE, is_mobile=True, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("link", name="Courses", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Search courses")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0

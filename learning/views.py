@@ -172,6 +172,8 @@ def lesson_detail(request, slug, lesson_slug):
         "position": position + 1,
         "lesson_total": len(curriculum),
         "attachments": list(lesson.attachments.all()),
+        "certificate": enrollment
+        and Certificate.objects.filter(user=request.user, course=course).first(),
     }
     return render(request, "learning/lesson_detail.html", context)
 
@@ -232,6 +234,11 @@ def complete(request, slug, lesson_slug):
     except Enrollment.DoesNotExist:
         raise PermissionDenied(_("Enrol in the course to track your progress.")) from None
     certificate_url = result.certificate.get_absolute_url() if result.certificate else None
+    if result.certificate_issued:  # also for the script, which reloads the page to show it
+        messages.success(
+            request,
+            _("Congratulations, you completed the course! Your certificate is ready."),
+        )
     if _wants_json(request):
         return JsonResponse(
             {
@@ -242,11 +249,6 @@ def complete(request, slug, lesson_slug):
                 "certificate_url": certificate_url,
                 "certificate_issued": result.certificate_issued,
             }
-        )
-    if result.certificate_issued:
-        messages.success(
-            request,
-            _("Congratulations, you completed the course! Your certificate is ready."),
         )
     return redirect(_safe_next(request, lesson.get_absolute_url()))
 

@@ -139,10 +139,14 @@ def catalog_cached(name: str, parts, compute, seconds: int | None = None):
 
 
 def _bump_unless_login(sender, instance, update_fields=None, **kwargs):
-    # Every login saves last_login; only profile changes of instructors show on catalog pages.
+    # Every login saves last_login; the names and pictures of instructors and reviewers show on
+    # catalog pages, other people's profiles do not.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    if instance.courses_taught.exists():
+    from django.apps import apps
+
+    reviews = apps.get_model("learning.Review").objects.filter(user_id=instance.pk)
+    if instance.courses_taught.exists() or reviews.exists():
         bump_version()
 
 

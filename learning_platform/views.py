@@ -11,7 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.cards import render_cards
 from courses.models import Category, Course
@@ -21,7 +21,7 @@ from learning_platform.cache import catalog_cached
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html", catalog_cached("home", (), home_sections))
 
@@ -62,7 +62,7 @@ def top_categories_with_counts() -> list[Category]:
     return top
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     """django.contrib.sitemaps' sitemap.xml, its XML kept until the catalog changes."""
 
@@ -79,7 +79,7 @@ def sitemap(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     checks = {}
     try:
@@ -102,7 +102,7 @@ def healthz(request):
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -159,6 +159,19 @@ def test_complete_answers_json_for_scripts(enrolled_client, lessons):
     assert response.json()["percent"] == 25
 
 
+def test_finishing_from_the_script_leaves_the_congratulations_for_the_reload(
+    enrolled_client, lessons
+):
+    for lesson in lessons:
+        answer = enrolled_client.post(
+            lesson_url(lesson, "learning:complete"), HTTP_ACCEPT="application/json"
+        ).json()
+    assert answer["certificate_issued"] is True
+    reloaded = enrolled_client.get(lesson_url(lessons[-1]))
+    assert "Congratulations, you completed the course!" in reloaded.text
+    assert answer["certificate_url"] in reloaded.text  # the lesson page links the certificate
+
+
 def test_unenrolled_learner_cannot_complete_lesson(learner_client, learner, lessons):
     response = learner_client.post(lesson_url(lessons[1], "learning:complete"))
     assert response.status_code == 403

@@ -116,6 +116,16 @@ def test_bump_version_after_bulk_update(client, course):
     assert "Bulk Title" in client.get(detail_url(course)).text
 
 
+def test_a_reviewer_renaming_themselves_shows_on_the_course_page(client, course):
+    review = ReviewFactory(course=course, user=UserFactory(name="Old Name"))
+    client.get(detail_url(course))
+    review.user.name = "New Name"
+    review.user.save()
+    page = client.get(detail_url(course)).text
+    assert "New Name" in page
+    assert "Old Name" not in page
+
+
 def test_a_login_does_not_invalidate(client, course, instructor):
     client.get(detail_url(course))
     instructor.save(update_fields=["last_login"])

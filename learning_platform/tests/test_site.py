@@ -36,6 +36,19 @@ def test_robots_txt_points_to_sitemap(client):
     assert "Disallow: /admin/" in response.text
 
 
+@pytest.mark.parametrize("name", ["robots_txt", "healthz", "sitemap", "home"])
+def test_head_requests_are_answered(client, name):
+    # Load balancers and crawlers ask with HEAD.
+    assert client.head(reverse(name)).status_code == 200
+
+
+def test_footer_offers_the_studio_to_visitors_and_staff_not_to_learners(client, learner):
+    studio = f'href="{reverse("admin:index")}">Instructor studio</a>'
+    assert studio in client.get(reverse("courses:list")).text
+    client.force_login(learner)
+    assert studio not in client.get(reverse("courses:list")).text
+
+
 def test_404_page_uses_site_layout(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

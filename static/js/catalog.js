@@ -8,13 +8,7 @@
   if (filters && window.matchMedia("(max-width: 991.98px)").matches) {
     filters.removeAttribute("open");
   }
-  // Changing the sort or page size applies it at once.
-  // (form.elements includes the toolbar's fields, which join the form with form="catalog-form")
-  Array.prototype.filter.call(form.elements, function (element) {
-    return element.hasAttribute("data-autosubmit");
-  }).forEach(function (select) {
-    select.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
-  });
+  // (Changing the sort or page size applies it at once: site.js, data-autosubmit.)
   // Submitting from page 3 starts again at page 1; drop empty radio values from the URL.
   form.addEventListener("submit", function () {
     form.querySelectorAll("input[type=radio][value='']").forEach(function (input) { input.disabled = true; });
