@@ -22,6 +22,7 @@ FTS_TABLE = "courses_course_fts"
 # bm25 column weights, in the FTS5 table's column order: title, subtitle, names, description.
 FTS_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
 FTS_MAX_TERMS = 12
+PREFIX_MIN_LENGTH = 3
 # PostgreSQL's english configuration drops these; FTS5 would require them in every match.
 STOPWORDS = {"a", "an", "and", "the", "of", "to", "in", "for", "on", "with", "is", "at", "by"}
 CHUNK = 500
@@ -124,9 +125,10 @@ def _update_sqlite(course_ids):
 # --- querying ------------------------------------------------------------------------------
 
 
-def fts_query(q):
-    """A safe FTS5 MATCH expression: words quoted (no operators from the user) and ANDed;
-    the bare word "or" separates alternatives, as in PostgreSQL's websearch syntax."""
+def query_groups(q) -> list[list[str]]:
+    """The words of q as alternatives of word groups: every word of a group must match, the bare
+    word "or" separates groups (as in web search). Only letters and digits survive, so nothing the
+    user types is ever an operator."""
     groups, current, terms = [], [], 0
     for word in re.findall(r"\w+", q.lower()):
         if word == "or":
@@ -136,21 +138,44 @@ def fts_query(q):
             continue
         if word in STOPWORDS or terms >= FTS_MAX_TERMS:
             continue
-        current.append(f'"{word}"')
+        current.append(word)
         terms += 1
     if current:
         groups.append(current)
-    return " OR ".join(" ".join(group) for group in groups)
+    return groups
+
+
+def _is_prefix(word) -> bool:
+    # "pyth" finds Python: words of three letters or more also match as the start of a word.
+    return len(word) >= PREFIX_MIN_LENGTH
+
+
+def fts_query(q):
+    """A safe FTS5 MATCH expression: each word quoted (a prefix when long enough), ANDed."""
+    return " OR ".join(
+        " ".join(f'"{word}"*' if _is_prefix(word) else f'"{word}"' for word in group)
+        for group in query_groups(q)
+    )
+
+
+def pg_tsquery(q):
+    """The same query as PostgreSQL tsquery text (`python:* & web:* | rust:*`)."""
+    return " | ".join(
+        "(" + " & ".join(f"{word}:*" if _is_prefix(word) else word for word in group) + ")"
+        for group in query_groups(q)
+    )
 
 
 def _pg_query(q):
-    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(pg_tsquery(q), search_type="raw", config=SEARCH_CONFIG)
 
 
 def matching(courses, q):
     """The courses that match the words in q (all courses when q is empty)."""
     if not q:
         return courses
+    if not query_groups(q):
+        return courses.none()
     if _vendor() == "postgresql":
         return courses.filter(search_vector=_pg_query(q))
     if _vendor() == "sqlite":
@@ -172,6 +197,8 @@ def ranked(courses, q):
     tiebreak = ("-enrollment_count", "-rating_average", "-id")
     if not q:
         return courses.order_by(*tiebreak)
+    if not query_groups(q):
+        return courses.none()
     if _vendor() == "postgresql":
         query = _pg_query(q)
         return (

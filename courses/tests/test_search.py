@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from courses.models import Course, CourseInstructor
-from courses.search import fts_query, matching, ranked, update_search_vector
+from courses.search import fts_query, matching, pg_tsquery, ranked, update_search_vector
 from courses.tests.factories import CategoryFactory, CourseFactory
 from users.tests.factories import InstructorFactory
 
@@ -167,8 +167,27 @@ def test_odd_queries_never_fail(client, q):
 
 
 def test_fts_query_quotes_words_and_keeps_or():
-    assert fts_query('python" OR (django') == '"python" OR "django"'
+    assert fts_query('python" OR (django') == '"python"* OR "django"*'
+    assert fts_query("go or c++") == '"go" OR "c"'
     assert fts_query("the") == ""
+
+
+def test_pg_tsquery_is_operator_free():
+    assert pg_tsquery("python & !web | (x") == "(python:* & web:* & x)"
+    assert pg_tsquery("rust or go") == "(rust:*) | (go)"
+
+
+def test_the_start_of_a_word_finds_it():
+    CourseFactory(title="Practical Python")
+    CourseFactory(title="Watercolour basics")
+    assert search("pyth") == ["Practical Python"]
+    assert search("prac pyth") == ["Practical Python"]
+
+
+def test_only_stop_words_find_nothing(client):
+    CourseFactory(title="The course")
+    assert search("the and of") == []
+    assert client.get(LIST, {"q": "the"}).status_code == 200
 
 
 def test_filters_combine_with_search(client):
