@@ -38,7 +38,10 @@ class CourseListView(ListView):
         if self.category is not None:
             allowed = {option.category.slug for option in self.category_options}
             self.filters.categories = [s for s in self.filters.categories if s in allowed]
-        return super().get(request, *args, **kwargs)
+        # The page of cards comes from paginate_queryset, from the cache when it can: the
+        # queryset is only built on a miss.
+        self.object_list = None
+        return self.render_to_response(self.get_context_data())
 
     def base_queryset(self, *, searched=True):
         """Published courses in scope (a category page's category) that match `q`."""
@@ -65,7 +68,8 @@ class CourseListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         # A page past the end shows the last page and a malformed one the first: never a 404.
         def first_look():
-            page = Paginator(queryset, page_size).get_page(self.request.GET.get(self.page_kwarg))
+            courses = self.get_queryset()
+            page = Paginator(courses, page_size).get_page(self.request.GET.get(self.page_kwarg))
             return page.paginator.count, page.number, render_cards(page.object_list)
 
         count, number, cards = catalog_cached(
@@ -99,6 +103,16 @@ class CourseListView(ListView):
         )
         context["filters_html"] = catalog_cached(
             "filters", (self.scope, self.filters.querystring()), lambda: self.render_filters(chips)
+        )
+        # Everything below the navigation is the same for every visitor asking the same query;
+        # the cards' hearts stay holes (the template fills them for this visitor).
+        context["content_html"] = catalog_cached(
+            "content",
+            (self.scope, self.filters.querystring(), page.number),
+            lambda: render_to_string(
+                "courses/includes/catalog_content.html",
+                {**context, "request": self.request, "keep_holes": True},
+            ),
         )
         return context
 
@@ -141,11 +155,11 @@ class CourseDetailView(DetailView):
     related_count = 4
 
     def get_queryset(self):
-        return (
-            Course.objects.visible_to(self.request.user)
-            .select_related("category__parent")
-            .defer("search_vector")
-        )
+        # What the page needs beside its cached parts: the enrolment box, meta tags, the key.
+        return Course.objects.visible_to(self.request.user).only(
+            "id", "slug", "title", "status", "published_at", "cover_image", "lesson_count",
+            "total_duration", "enrollment_count", "rating_count", "rating_average",
+        )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         course = self.object

@@ -6,7 +6,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from courses.cards import WISHLIST_HOLE, Card
+from courses.cards import Card, fill_hearts
 
 register = template.Library()
 
@@ -38,15 +38,21 @@ def markdown(text):
 
 @register.simple_tag(takes_context=True)
 def course_card(context, course):
-    """A course card: a cached `Card` with this visitor's wishlist heart filled in, or a
-    Course rendered now."""
+    """A course card: a cached `Card` with this visitor's wishlist heart filled in (left as a
+    hole while a shared fragment is rendered: `keep_holes`), or a Course rendered now."""
     if isinstance(course, Card):
-        heart = get_template("courses/includes/wishlist_heart.html").template
-        with context.push(course=course):
-            return mark_safe(course.html.replace(WISHLIST_HOLE, heart.render(context), 1))  # noqa: S308 - both parts are rendered templates
+        if context.get("keep_holes"):
+            return mark_safe(course.html)  # noqa: S308 - a rendered template
+        return fill_hearts(course.html, [course], context)
     card = get_template("courses/includes/course_card.html").template
     with context.push(course=course, wishlist_hole=None):
         return card.render(context)
+
+
+@register.simple_tag(name="fill_hearts", takes_context=True)
+def fill_hearts_tag(context, html, cards):
+    """A shared fragment with this visitor's wishlist hearts in the holes of its cards."""
+    return fill_hearts(html, cards, context)
 
 
 @register.filter
