@@ -44,6 +44,11 @@ def parse_args(argv=None):
     parser.set_defaults(duration=60.0, output=BENCH / "soak.json")
     parser.add_argument("--soak-learners", type=int, default=20, help="signed-in learners")
     args = run.parse_args(argv, parser)
+    # The soak writes: it seeds a database of its own, afresh each time, so that it starts from
+    # a known state and leaves bench/run.py's database as it was.
+    args.rebuild = True
+    args.workdir = args.workdir / "soak"
+    args.database_url += "_soak"
     args.shared, args.own = 3, 6  # courses every learner takes; courses of each learner's own
     if args.quick:
         args.duration, args.soak_learners, args.shared, args.own = 3.0, 4, 2, 3
