@@ -1,6 +1,7 @@
 """The demo data: `load_demo` fills an empty database with a believable, consistent site."""
 
 import json
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -239,3 +240,15 @@ def test_fixture_is_up_to_date_with_its_generator():
     finally:
         sys.path.remove(str(FIXTURE.parent))
     assert make_demo.build() == json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_demo_dates_are_brought_forward_keeping_their_spacing(demo):
+    from django.db.models import Max
+    from django.utils import timezone
+
+    latest = Enrollment.objects.aggregate(latest=Max("last_activity_at"))["latest"]
+    assert timedelta(days=1) <= timezone.now() - latest < timedelta(days=2)
+    for enrollment in Enrollment.objects.all():
+        assert enrollment.created <= enrollment.last_activity_at
+    for certificate in Certificate.objects.select_related("course"):
+        assert certificate.course.published_at <= certificate.issued_at <= timezone.now()
