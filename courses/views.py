@@ -85,36 +85,41 @@ class CourseListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(category=self.category, filters=self.filters)
+        # Everything below the navigation is the same for every visitor asking the same query;
+        # the cards' hearts stay holes (the template fills them for this visitor).
+        context["content_html"] = catalog_cached(
+            "content",
+            (self.scope, self.filters.querystring(), context["page_obj"].number),
+            lambda: self.render_content(context),
+        )
+        return context
+
+    def render_content(self, context):
         page = context["page_obj"]
         sorts = [(key, label) for key, (label, _o) in SORTS.items()]
         if not self.filters.q:
             sorts = [item for item in sorts if item[0] != "relevance"]
         chips = self.filters.chips({c.slug: c.name for c in self.all_categories})
-        context.update(
-            category=self.category,
-            filters=self.filters,
-            category_options=self.category_options,
-            result_count=page.paginator.count,
-            sorts=sorts,
-            page_sizes=PAGE_SIZES,
-            query_without_page=self.filters.querystring(),
-            chips=chips,
-            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        )
-        context["filters_html"] = catalog_cached(
+        filters_html = catalog_cached(
             "filters", (self.scope, self.filters.querystring()), lambda: self.render_filters(chips)
         )
-        # Everything below the navigation is the same for every visitor asking the same query;
-        # the cards' hearts stay holes (the template fills them for this visitor).
-        context["content_html"] = catalog_cached(
-            "content",
-            (self.scope, self.filters.querystring(), page.number),
-            lambda: render_to_string(
-                "courses/includes/catalog_content.html",
-                {**context, "request": self.request, "keep_holes": True},
-            ),
+        return render_to_string(
+            "courses/includes/catalog_content.html",
+            {
+                **context,
+                "category_options": self.category_options,
+                "result_count": page.paginator.count,
+                "sorts": sorts,
+                "page_sizes": PAGE_SIZES,
+                "query_without_page": self.filters.querystring(),
+                "chips": chips,
+                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+                "filters_html": filters_html,
+                "request": self.request,
+                "keep_holes": True,
+            },
         )
-        return context
 
     def render_filters(self, chips):
         """The sidebar: every facet with its count under the other active filters."""
