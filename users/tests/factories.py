@@ -28,6 +28,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class InstructorFactory(UserFactory):
+    # Instructors' names are in the search index, and search words match as prefixes: a random
+    # name ("Webb") would make a search test ("web") flaky.
+    name = factory.Sequence(lambda n: f"Instructor {n}")
     is_staff = True
     headline = factory.Faker("job")
     bio = factory.Faker("paragraph")
