@@ -115,8 +115,9 @@ def catalog_cached(name: str, parts, compute, seconds: int | None = None):
     """`compute()`, kept in the cache under `name` + `parts` until the catalog changes.
 
     For what every visitor, signed in or not, shares (facet counts, a page of results, rendered
-    course cards): the same version as the page cache, so a course, review or enrolment change
-    recomputes it. CACHE_FRAGMENT_SECONDS=0 turns it off; a cache outage computes every time.
+    course cards): the same version as the page cache, so a change to a course, its curriculum,
+    a category, an instructor or a review recomputes it. CACHE_FRAGMENT_SECONDS=0 turns it off;
+    a cache outage computes every time.
         counts = catalog_cached("facets", filters.querystring(), lambda: filters.facet_counts(qs))
     """
     seconds = fragment_cache_seconds() if seconds is None else seconds
