@@ -42,6 +42,10 @@ def lesson_video_path(instance, filename):
     return f"videos/{instance.course_id}/{safe_filename(filename)}"
 
 
+# Columns a course card never shows (long texts and the search document).
+CARD_DEFERRED = ("description", "learning_outcomes", "requirements", "search_vector")
+
+
 class CategoryManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -118,8 +122,13 @@ class CourseQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        """Everything a course card renders, in a fixed number of queries."""
-        return self.select_related("category", "category__parent").with_instructors()
+        """Everything a course card renders, in a fixed number of queries (and none of the long
+        columns it does not: description, outcomes, requirements, search document)."""
+        return (
+            self.defer(*CARD_DEFERRED)
+            .select_related("category", "category__parent")
+            .with_instructors()
+        )
 
 
 class Course(models.Model):

@@ -18,9 +18,6 @@ from .models import Category, Course, Lesson, Section
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
-# Columns a course card never shows (long texts and the search document).
-CARD_DEFERRED = ("description", "learning_outcomes", "requirements", "search_vector")
-
 
 class CourseListView(ListView):
     """The catalog: search, facets with counts, sort and pagination, all from one GET form."""
@@ -53,8 +50,8 @@ class CourseListView(ListView):
     def get_queryset(self):
         if self.filters.sort == "relevance":
             courses = self.filters.apply(self.base_queryset(searched=False))
-            return search.ranked(courses, self.filters.q).defer(*CARD_DEFERRED).for_cards()
-        courses = self.filters.apply(self.base_queryset()).defer(*CARD_DEFERRED)
+            return search.ranked(courses, self.filters.q).for_cards()
+        courses = self.filters.apply(self.base_queryset())
         return courses.for_cards().order_by(*self.filters.ordering)
 
     def get_paginate_by(self, queryset):
@@ -230,7 +227,6 @@ class CourseDetailView(DetailView):
                     When(category_id=course.category_id, then=Value(1)), default=Value(0)
                 )
             )
-            .defer(*CARD_DEFERRED)
             .for_cards()
             .order_by("-same_category", "-rating_average", "-enrollment_count", "-id")[
                 : self.related_count
@@ -291,9 +287,7 @@ class InstructorView(DetailView):
         )
         ratings = totals["ratings"] or 0
         page = Paginator(
-            courses.defer(*CARD_DEFERRED)
-            .for_cards()
-            .order_by("-enrollment_count", "-rating_average", "-id"),
+            courses.for_cards().order_by("-enrollment_count", "-rating_average", "-id"),
             self.paginate_by,
         ).get_page(number)
         return {

@@ -28,11 +28,7 @@ def home(request):
 
 def home_sections() -> dict:
     """What the home page shows every visitor: top-level categories, best rated and newest."""
-    published = (
-        Course.objects.published()
-        .defer("description", "learning_outcomes", "requirements", "search_vector")
-        .for_cards()
-    )
+    published = Course.objects.published().for_cards()
     featured = published.filter(rating_count__gt=0).order_by(
         "-rating_average", "-rating_count", "-id"
     )
