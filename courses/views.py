@@ -19,6 +19,15 @@ from .models import Category, Course, Lesson, Section
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
+def cached_page(count, number, cards, per_page):
+    """A Paginator and Page for a page of cards kept in the cache: the count and page number are
+    known, so the paginator pages a range of that length and the page shows the cards."""
+    paginator = Paginator(range(count), per_page)
+    page = paginator.page(number)
+    page.object_list = cards
+    return paginator, page
+
+
 class CourseListView(ListView):
     """The catalog: search, facets with counts, sort and pagination, all from one GET form."""
 
@@ -35,6 +44,8 @@ class CourseListView(ListView):
         if self.category is not None:
             allowed = {option.category.slug for option in self.category_options}
             self.filters.categories = [s for s in self.filters.categories if s in allowed]
+        # The cleaned query: part of every cache key and of the page's links.
+        self.querystring = self.filters.querystring()
         # The page of cards comes from paginate_queryset, from the cache when it can: the
         # queryset is only built on a miss.
         self.object_list = None
@@ -71,13 +82,10 @@ class CourseListView(ListView):
 
         count, number, cards = catalog_cached(
             "results",
-            (self.scope, self.filters.querystring(), self.request.GET.get(self.page_kwarg)),
+            (self.scope, self.querystring, self.request.GET.get(self.page_kwarg)),
             first_look,
         )
-        # The count is known: paginate a range of that length, then show the cached cards.
-        paginator = Paginator(range(count), page_size)
-        page = paginator.page(number)
-        page.object_list = cards
+        paginator, page = cached_page(count, number, cards, page_size)
         return paginator, page, cards, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -87,7 +95,7 @@ class CourseListView(ListView):
         # the cards' hearts stay holes (the template fills them for this visitor).
         context["content_html"] = catalog_cached(
             "content",
-            (self.scope, self.filters.querystring(), context["page_obj"].number),
+            (self.scope, self.querystring, context["page_obj"].number),
             lambda: self.render_content(context),
         )
         return context
@@ -99,7 +107,7 @@ class CourseListView(ListView):
             sorts = [item for item in sorts if item[0] != "relevance"]
         chips = self.filters.chips({c.slug: c.name for c in self.all_categories})
         filters_html = catalog_cached(
-            "filters", (self.scope, self.filters.querystring()), lambda: self.render_filters(chips)
+            "filters", (self.scope, self.querystring), lambda: self.render_filters(chips)
         )
         return render_to_string(
             "courses/includes/catalog_content.html",
@@ -109,7 +117,7 @@ class CourseListView(ListView):
                 "result_count": page.paginator.count,
                 "sorts": sorts,
                 "page_sizes": PAGE_SIZES,
-                "query_without_page": self.filters.querystring(),
+                "query_without_page": self.querystring,
                 "chips": chips,
                 "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
                 "filters_html": filters_html,
@@ -263,9 +271,7 @@ class InstructorView(DetailView):
             "instructor", (self.object.pk, number), lambda: self.shared_parts(number)
         )
         count, number, cards = shared.pop("page")
-        paginator = Paginator(range(count), self.paginate_by)
-        page = paginator.page(number)
-        page.object_list = cards
+        paginator, page = cached_page(count, number, cards, self.paginate_by)
         return super().get_context_data(
             **shared,
             courses=cards,
