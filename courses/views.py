@@ -92,11 +92,13 @@ class CourseListView(ListView):
         context = super().get_context_data(**kwargs)
         context.update(category=self.category, filters=self.filters)
         # Everything below the navigation is the same for every visitor asking the same query;
-        # the cards' hearts stay holes (the template fills them for this visitor).
-        context["content_html"] = catalog_cached(
+        # the cards' hearts stay holes (the template fills them for this visitor). The fragment
+        # keeps the cards it was rendered with: the cached page of results may be newer (another
+        # process, another expiry) and hold other courses once enrolments reorder "popular".
+        context["content_html"], context["content_cards"] = catalog_cached(
             "content",
             (self.scope, self.querystring, context["page_obj"].number),
-            lambda: self.render_content(context),
+            lambda: (self.render_content(context), context["page_obj"].object_list),
         )
         return context
 

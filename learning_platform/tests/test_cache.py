@@ -267,3 +267,32 @@ def test_the_language_is_part_of_the_key(client, course, settings):
     client.get(detail_url(course), headers={"accept-language": "en"})
     response = client.get(detail_url(course), headers={"accept-language": "de"})
     assert response[HIT_HEADER] == "miss"
+
+
+def test_the_catalog_survives_its_results_expiring_before_its_content(client, settings, monkeypatch):
+    """The catalog's content fragment and its page of results live in separate entries; when
+    enrolments have reordered "most popular" since the fragment was rendered, a fresh page of
+    results holds other courses than the fragment's cards."""
+    from courses import views
+
+    settings.CACHE_PAGE_SECONDS = 0
+    settings.CACHE_FRAGMENT_SECONDS = 60
+    category = CategoryFactory()
+    courses = CourseFactory.create_batch(13, category=category, instructors=[])
+    url = reverse("courses:list")
+    client.get(url)
+    # Enrolments bump no version: the course on page 2 becomes the most popular.
+    Course.objects.filter(pk=courses[0].pk).update(enrollment_count=1000)
+    cached = views.catalog_cached
+    monkeypatch.setattr(
+        views,
+        "catalog_cached",
+        lambda name, parts, compute, seconds=None: (
+            compute() if name == "results" else cached(name, parts, compute, seconds)
+        ),
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert courses[12].title in response.text
