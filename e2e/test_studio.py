@@ -26,6 +26,13 @@ def lesson_titles(page, section):
     ]
 
 
+def settle(page):
+    """Wait two animation frames, so layout and scroll position are final."""
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
 def drag(page, source, target, *, above=True):
     """Drag with real mouse moves (nested_admin's sortable listens to mouse events)."""
     start = source.bounding_box()
@@ -102,9 +109,17 @@ def test_instructor_creates_reorders_uploads_a_cover_publishes_and_sees_it_in_th
     second_handle = items.nth(1).locator(".djn-drag-handler").first
     first_handle = items.nth(0).locator(".djn-drag-handler").first
     page.set_viewport_size({"width": 1440, "height": 1600})  # both lesson forms on screen
-    first_handle.evaluate("(el) => el.scrollIntoView({block: 'start'})")
-    page.mouse.wheel(0, -100)
+    # An instant scroll (a wheel scroll is animated, so the boxes measured next would be stale)
+    # that leaves both handles far from the edges, where the sortable would scroll by itself.
+    first_handle.evaluate(
+        "(el) => window.scrollBy({top: el.getBoundingClientRect().top - 300, behavior: 'instant'})"
+    )
+    settle(page)
     drag(page, second_handle, first_handle)
+    titles = page.locator(
+        "input[name^='sections-0-lessons-'][name$='-title']:not([name*='__prefix__'])"
+    )
+    expect(titles.first).to_have_value("Your first view")
     assert lesson_titles(page, 0) == ["Your first view", "Install Django"]
 
     # Publish, with the new order.
