@@ -269,7 +269,9 @@ def test_the_language_is_part_of_the_key(client, course, settings):
     assert response[HIT_HEADER] == "miss"
 
 
-def test_the_catalog_survives_its_results_expiring_before_its_content(client, settings, monkeypatch):
+def test_the_catalog_survives_its_results_expiring_before_its_content(
+    client, settings, monkeypatch
+):
     """The catalog's content fragment and its page of results live in separate entries; when
     enrolments have reordered "most popular" since the fragment was rendered, a fresh page of
     results holds other courses than the fragment's cards."""
