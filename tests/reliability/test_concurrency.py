@@ -79,22 +79,14 @@ def sqlite_file_results(tmp_path_factory):
     return json.loads(lines[-1].removeprefix("RESULTS "))
 
 
-@pytest.fixture(params=["postgresql-in-process", "sqlite-file-subprocess"])
+@pytest.fixture
 def outcome(request):
-    """outcome(name) → the scenario's result on the database this run is about."""
-    in_process = request.param == "postgresql-in-process"
-    if in_process and _on_sqlite():
-        pytest.skip("in-process threads need PostgreSQL (SQLite runs use the file subprocess)")
-    if not in_process and not _on_sqlite():
-        pytest.skip("the SQLite file run belongs to the SQLite pass")
-    if in_process:
-
-        def run(name):
-            return scenarios.SCENARIOS[name]()
-
-        return run
-    results = request.getfixturevalue("sqlite_file_results")
-    return lambda name: results[name]
+    """outcome(name) → the scenario's result on the database this run is about: in this process
+    on PostgreSQL, in a subprocess against a file database on SQLite."""
+    if _on_sqlite():
+        results = request.getfixturevalue("sqlite_file_results")
+        return lambda name: results[name]
+    return lambda name: scenarios.SCENARIOS[name]()
 
 
 def _check(result):
