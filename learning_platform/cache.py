@@ -23,7 +23,6 @@ import hashlib
 import logging
 import os
 import tempfile
-from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -60,7 +59,7 @@ def fragment_cache_seconds() -> int:
     return max(0, int(getattr(settings, "CACHE_FRAGMENT_SECONDS", 0) or 0))
 
 
-def version_file() -> Path | None:
+def version_file() -> str | None:
     """Where the version lives when the cache is per process: beside the SQLite database file.
 
     Every process on the machine sees a bump at once (one stat() per request); with a shared
@@ -73,14 +72,14 @@ def version_file() -> Path | None:
     name = str(connection.settings_dict["NAME"] or "")
     if not name or "memory" in name:
         return None
-    return Path(f"{name}.page-cache-version")
+    return f"{name}.page-cache-version"
 
 
 def current_version():
     path = version_file()
     if path is not None:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             return "0"
         # a bump replaces the file: a new inode even within the clock's granularity
@@ -97,7 +96,7 @@ def bump_version(**_kwargs) -> None:
     path = version_file()
     if path is not None:
         try:
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".page-cache-")
+            fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".page-cache-")
             os.close(fd)
             os.replace(temporary, path)
         except OSError:
@@ -220,9 +219,14 @@ def _can_store(request, response) -> bool:
 
 
 def _cache_key(request, version: int) -> str:
-    url = request.build_absolute_uri()
-    # LocaleMiddleware has not run yet: ask the same question it will.
-    language = translation.get_language_from_request(request)
+    # What build_absolute_uri() gives, without its escaping and joining (a hit is ~0.1 ms).
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # LocaleMiddleware has not run yet: ask the same question it will (none with one language).
+    language = (
+        translation.get_language_from_request(request)
+        if len(settings.LANGUAGES) > 1
+        else settings.LANGUAGE_CODE
+    )
     digest = hashlib.sha256(f"{language}|{url}".encode()).hexdigest()
     return f"pagecache:{version}:{digest}"
 

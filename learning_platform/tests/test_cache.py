@@ -48,6 +48,16 @@ def test_the_query_string_is_part_of_the_key(client, course):
     assert response[HIT_HEADER] == "miss"
 
 
+def test_the_host_is_part_of_the_key(client, course, settings):
+    # The canonical and OpenGraph URLs name the host the page was asked for.
+    settings.ALLOWED_HOSTS = ["learn.example.com", "courses.example.org"]
+    client.get(detail_url(course), headers={"host": "learn.example.com"})
+    response = client.get(detail_url(course), headers={"host": "courses.example.org"})
+    assert response[HIT_HEADER] == "miss"
+    assert "http://courses.example.org/" in response.text
+    assert "learn.example.com" not in response.text
+
+
 def test_anonymous_pages_vary_on_cookie_and_revalidate(client, course):
     response = client.get(detail_url(course))
     assert "Cookie" in response["Vary"]
