@@ -5,6 +5,7 @@ dropped (never echoed back, never sent to the database), numbers are clamped to 
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -240,26 +241,24 @@ class CatalogFilters:
 
 
 def category_tree(categories, *, root=None):
-    """Top-level categories with their children (or `root`'s children on a category page)."""
-    ids_of = {}
+    """Top-level categories with their children (or `root`'s children on a category page).
+
+    Each option filters by its category and the category's children.
+    """
+    children = defaultdict(list)
     for category in categories:
-        ids_of.setdefault(category.pk, [category.pk])
-        if category.parent_id:
-            ids_of.setdefault(category.parent_id, [category.parent_id]).append(category.pk)
+        children[category.parent_id].append(category)
+
+    def option(category):
+        return CategoryOption(
+            category=category, ids=[category.id, *(c.id for c in children[category.id])]
+        )
+
     if root is not None:
-        return [
-            CategoryOption(category=c, ids=ids_of[c.pk])
-            for c in categories
-            if c.parent_id == root.pk
-        ]
+        return [option(c) for c in children[root.id]]
     options = []
-    for category in categories:
-        if category.parent_id is None:
-            option = CategoryOption(category=category, ids=ids_of[category.pk])
-            option.children = [
-                CategoryOption(category=c, ids=[c.pk])
-                for c in categories
-                if c.parent_id == category.pk
-            ]
-            options.append(option)
+    for category in children[None]:
+        parent = option(category)
+        parent.children = [CategoryOption(category=c, ids=[c.id]) for c in children[category.id]]
+        options.append(parent)
     return options
