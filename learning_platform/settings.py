@@ -229,7 +229,7 @@ STORAGES = {
     "default": _media_storage,
     "private": _private_storage,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "learning_platform.storage.StaticFilesStorage"
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
