@@ -37,7 +37,10 @@ class CourseListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.all_categories = catalog_cached(
-            "categories", (), lambda: list(Category.objects.order_by("order", "name"))
+            "categories",
+            (),
+            lambda: list(Category.objects.order_by("order", "name")),
+            in_process=True,
         )
         self.filters = CatalogFilters.from_query(request.GET, self.all_categories)
         self.category_options = category_tree(self.all_categories, root=self.category)

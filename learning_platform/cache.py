@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -86,8 +87,10 @@ def current_version():
         return f"{stat.st_ino}-{stat.st_mtime_ns}"
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        # never a number used before, even after the cache was emptied: values kept in a
+        # process (see catalog_cached) are keyed on it
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -105,12 +108,17 @@ def bump_version(**_kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: nothing cached under a version either
-        cache.add(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:  # a cache outage must not break a write; entries expire anyway
         logger.warning("page cache: could not bump the version", exc_info=True)
 
 
-def catalog_cached(name: str, parts, compute, seconds: int | None = None):
+# catalog_cached(..., in_process=True) values, by key: {key: (monotonic expiry, value)}.
+_in_process: dict[str, tuple[float, object]] = {}
+IN_PROCESS_ENTRIES = 64
+
+
+def catalog_cached(name: str, parts, compute, seconds: int | None = None, *, in_process=False):
     """`compute()`, kept in the cache under `name` + `parts` until the catalog changes.
 
     For what every visitor, signed in or not, shares (facet counts, a page of results, rendered
@@ -118,6 +126,12 @@ def catalog_cached(name: str, parts, compute, seconds: int | None = None):
     a category, an instructor or a review recomputes it. CACHE_FRAGMENT_SECONDS=0 turns it off;
     a cache outage computes every time.
         counts = catalog_cached("facets", filters.querystring(), lambda: filters.facet_counts(qs))
+
+    `in_process=True` also keeps the value in this process, for small values that a page needs
+    on every request and that cost more to unpickle than to hold (model instances: the category
+    tree took 0.19 ms of a 1.5 ms catalog page). The key holds the version, so a change shows at
+    once; a process may keep a value up to twice `seconds` (a fresh copy of a shared entry).
+    The value is shared by the process's requests: callers must not change it.
     """
     seconds = fragment_cache_seconds() if seconds is None else seconds
     if seconds <= 0:
@@ -125,6 +139,10 @@ def catalog_cached(name: str, parts, compute, seconds: int | None = None):
     try:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()
         key = f"catalog:{name}:{current_version()}:{digest}"
+        if in_process:
+            held = _in_process.get(key)
+            if held is not None and held[0] > time.monotonic():
+                return held[1]
         value = cache.get(key)
     except Exception:
         logger.warning("catalog cache: lookup failed", exc_info=True)
@@ -135,6 +153,10 @@ def catalog_cached(name: str, parts, compute, seconds: int | None = None):
             cache.set(key, value, seconds)
         except Exception:
             logger.warning("catalog cache: store failed", exc_info=True)
+    if in_process:
+        if len(_in_process) >= IN_PROCESS_ENTRIES:
+            _in_process.clear()
+        _in_process[key] = (time.monotonic() + seconds, value)
     return value
 
 

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request):
-    return render(request, "home.html", catalog_cached("home", (), home_sections))
+    return render(request, "home.html", catalog_cached("home", (), home_sections, in_process=True))
 
 
 def home_sections() -> dict:

@@ -1,6 +1,7 @@
 """The anonymous page cache: what it serves, to whom, and when it forgets."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -262,6 +263,50 @@ def test_catalog_cached_computes_once_until_the_catalog_changes(course, settings
     assert catalog_cached("facets", ("q", "x"), compute) == {"total": 3}
 
 
+def test_a_value_kept_in_process_is_not_fetched_from_the_cache_again(settings, monkeypatch):
+    from learning_platform import cache as page_cache
+
+    settings.CACHE_FRAGMENT_SECONDS = 60
+    first = page_cache.catalog_cached("tree", (), lambda: ["a"], in_process=True)
+    get = page_cache.cache.get
+
+    def only_the_version(key, *args, **kwargs):
+        assert key == page_cache.VERSION_KEY, f"{key} fetched from the cache again"
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "get", only_the_version)
+    assert page_cache.catalog_cached("tree", (), lambda: ["b"], in_process=True) is first
+
+
+def test_a_value_kept_in_process_follows_a_catalog_change(course, settings):
+    from learning_platform.cache import catalog_cached
+
+    settings.CACHE_FRAGMENT_SECONDS = 60
+    assert catalog_cached("tree", (), lambda: "before", in_process=True) == "before"
+    course.title = "Renamed"
+    course.save()
+    assert catalog_cached("tree", (), lambda: "after", in_process=True) == "after"
+
+
+def test_an_emptied_cache_never_brings_back_a_value_kept_in_process(settings):
+    from learning_platform.cache import catalog_cached
+
+    settings.CACHE_FRAGMENT_SECONDS = 60
+    assert catalog_cached("tree", (), lambda: "before", in_process=True) == "before"
+    cache.clear()  # a Redis restart: the version starts again
+    assert catalog_cached("tree", (), lambda: "after", in_process=True) == "after"
+
+
+def test_a_renamed_category_shows_on_the_catalog_at_once(client, settings):
+    settings.CACHE_FRAGMENT_SECONDS = 60
+    category = CategoryFactory(name="Baking")
+    CourseFactory(category=category)
+    assert "Baking" in client.get(reverse("courses:list")).text
+    category.name = "Sourdough"
+    category.save()
+    assert "Sourdough" in client.get(reverse("courses:list")).text
+
+
 def test_catalog_cached_is_off_when_fragment_caching_is(settings):
     from learning_platform.cache import catalog_cached
 
@@ -299,8 +344,8 @@ def test_the_catalog_survives_its_results_expiring_before_its_content(
     monkeypatch.setattr(
         views,
         "catalog_cached",
-        lambda name, parts, compute, seconds=None: (
-            compute() if name == "results" else cached(name, parts, compute, seconds)
+        lambda name, parts, compute, **options: (
+            compute() if name == "results" else cached(name, parts, compute, **options)
         ),
     )
 
