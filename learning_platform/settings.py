@@ -86,7 +86,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "libraries": {"images": "learning_platform.templatetags.images"},
+            "libraries": {
+                "images": "learning_platform.templatetags.images",
+                "site_urls": "learning_platform.templatetags.site_urls",
+            },
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
