@@ -52,14 +52,17 @@ def _enrollment(user, course):
     return Enrollment.objects.filter(user=user, course=course).first()
 
 
-def _deny_lesson(request, course, lesson):
-    """None when the visitor may open the lesson, else the response that sends them away."""
+def _deny_lesson(request, course, lesson, *, enrolled=None):
+    """None when the visitor may open the lesson, else the response that sends them away
+    (`enrolled`: whether they are, when the caller already knows)."""
     if lesson.is_preview:
         return None
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if Enrollment.objects.filter(user=user, course=course).exists() or _teaches(user, course):
+    if enrolled is None:
+        enrolled = Enrollment.objects.filter(user=user, course=course).exists()
+    if enrolled or _teaches(user, course):
         return None
     messages.info(request, _("Enrol in the course to open this lesson."))
     return redirect(course.get_absolute_url())
@@ -131,10 +134,10 @@ def resume(request, slug):
 def lesson_detail(request, slug, lesson_slug):
     course = _course_or_404(request, slug)
     lesson = _lesson_or_404(course, lesson_slug)
-    denied = _deny_lesson(request, course, lesson)
+    enrollment = _enrollment(request.user, course)
+    denied = _deny_lesson(request, course, lesson, enrolled=enrollment is not None)
     if denied:
         return denied
-    enrollment = _enrollment(request.user, course)
     curriculum = list(
         Lesson.objects.filter(course=course)
         .select_related("section")

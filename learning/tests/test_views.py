@@ -131,6 +131,19 @@ def test_lesson_views_within_a_minute_write_nothing(enrolled_client, learner, le
     assert not [q for q in queries if q["sql"].startswith("UPDATE")]
 
 
+def test_a_lesson_page_reads_the_learners_enrolment_once(enrolled_client, lessons):
+    enrolled_client.get(lesson_url(lessons[1]))
+    with CaptureQueriesContext(connection) as queries:
+        response = enrolled_client.get(lesson_url(lessons[1]))
+    assert response.status_code == 200
+    reads = [
+        q
+        for q in queries
+        if q["sql"].startswith("SELECT") and 'FROM "learning_enrollment"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+
+
 # --- complete -----------------------------------------------------------------------------------
 def test_complete_marks_lesson_done_and_redirects_back(enrolled_client, learner, lessons):
     response = enrolled_client.post(lesson_url(lessons[1], "learning:complete"))
