@@ -88,9 +88,11 @@ def current_version():
     version = cache.get(VERSION_KEY)
     if version is None:
         # never a number used before, even after the cache was emptied: values kept in a
-        # process (see catalog_cached) are keyed on it
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        # process (see catalog_cached) are keyed on it; a cache that keeps nothing gives a new
+        # one each time
+        fresh = time.time_ns()
+        cache.add(VERSION_KEY, fresh, timeout=None)
+        version = cache.get(VERSION_KEY, fresh)
     return version
 
 

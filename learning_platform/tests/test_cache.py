@@ -297,6 +297,16 @@ def test_an_emptied_cache_never_brings_back_a_value_kept_in_process(settings):
     assert catalog_cached("tree", (), lambda: "after", in_process=True) == "after"
 
 
+def test_a_cache_that_keeps_nothing_never_serves_a_value_kept_in_process(settings, monkeypatch):
+    from learning_platform import cache as page_cache
+
+    settings.CACHE_FRAGMENT_SECONDS = 60
+    monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None, **kwargs: default)
+    monkeypatch.setattr(page_cache.cache, "add", lambda *args, **kwargs: False)
+    assert page_cache.catalog_cached("tree", (), lambda: "before", in_process=True) == "before"
+    assert page_cache.catalog_cached("tree", (), lambda: "after", in_process=True) == "after"
+
+
 def test_a_renamed_category_shows_on_the_catalog_at_once(client, settings):
     settings.CACHE_FRAGMENT_SECONDS = 60
     category = CategoryFactory(name="Baking")
