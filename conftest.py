@@ -1,19 +1,15 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from users.tests.factories import PASSWORD, InstructorFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _isolated_site(settings, tmp_path):
-    """Uploads go to a temporary folder, mail to the outbox, static files need no manifest.
-
-    Shared fragments (facets, results, cards, course page parts) are off, so that a test sees what
-    it just wrote and query counts measure the uncached path; learning_platform/tests/
-    test_fragments.py, the crawl and the browser tests run with them on.
-    """
+    """Uploads go to a temporary folder, mail to the outbox, static files need no manifest,
+    and every cache starts empty. The caches stay on, as in production (core.cache)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
@@ -22,10 +18,16 @@ def _isolated_site(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHE_FRAGMENT_SECONDS = 0
-    cache.clear()
+    _clear_caches(settings)
     yield
-    cache.clear()
+    _clear_caches(settings)
+
+
+def _clear_caches(settings):
+    # A database cache's rows go with the test's transaction (and need no database access here).
+    for alias, config in settings.CACHES.items():
+        if not config["BACKEND"].endswith("DatabaseCache"):
+            caches[alias].clear()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import http.client
 import json
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -48,10 +49,18 @@ def run_wrk(
         command += ["-H", f"{name}: {value}"]
     command.append(url)
     if paths:
-        command += ["--", *paths]
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 60, check=True
-    )
+        # thousands of paths go through a file (see soak.lua)
+        listing = tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False)  # noqa: SIM115
+        with listing:
+            listing.write("\n".join(paths) + "\n")
+        command += ["--", f"@{listing.name}"]
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=True
+        )
+    finally:
+        if paths:
+            Path(listing.name).unlink(missing_ok=True)
     line = next((li for li in completed.stdout.splitlines() if li.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no report for {url}:\n{completed.stdout}{completed.stderr}")
@@ -82,10 +91,12 @@ def run_python(
     connections: int,
     headers: dict[str, str],
     max_requests: int | None = None,
+    paths: tuple[str, ...] = (),
 ) -> dict:
-    """Keep `connections` threads requesting `url` for `seconds` (or `max_requests` in all)."""
+    """Keep `connections` threads requesting `url` (or `paths` in turn, on url's host) for
+    `seconds` (or `max_requests` in all)."""
     parts = urlsplit(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    targets = list(paths) or [parts.path + (f"?{parts.query}" if parts.query else "")]
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -99,6 +110,7 @@ def run_python(
             with lock:
                 if max_requests is not None and issued >= max_requests:
                     break
+                target = targets[issued % len(targets)]
                 issued += 1
             start = time.perf_counter()
             try:
@@ -136,8 +148,9 @@ def run_python(
     }
 
 
-def run_load(url: str, *, loader: str, seconds: float, connections: int, headers=None) -> dict:
+def run_load(
+    url: str, *, loader: str, seconds: float, connections: int, headers=None, paths=()
+) -> dict:
     headers = headers or {}
-    if loader == "wrk":
-        return run_wrk(url, seconds=seconds, connections=connections, headers=headers)
-    return run_python(url, seconds=seconds, connections=connections, headers=headers)
+    run = run_wrk if loader == "wrk" else run_python
+    return run(url, seconds=seconds, connections=connections, headers=headers, paths=tuple(paths))

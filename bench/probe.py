@@ -24,8 +24,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning_platform.settings")
 
 import django  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+
 django.setup()
 
+import longtail  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Avg, Count  # noqa: E402
@@ -33,7 +36,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from courses import search  # noqa: E402
+from courses.catalog import Selection  # noqa: E402
 from courses.models import Category, Course, Lesson  # noqa: E402
 from learning.models import (  # noqa: E402
     Certificate,
@@ -54,7 +57,7 @@ def search_word(courses) -> str:
     for title in courses.values_list("title", flat=True)[:500]:
         words.update(w.lower() for w in title.split() if len(w) > 3 and w.isalpha())
     for word, _count in words.most_common(20):
-        if search.matching(courses, word).exists():
+        if Selection(q=word).page_ids("relevance", 0, 1):
             return word
     return "course"
 
@@ -267,6 +270,14 @@ def main():
     parser.add_argument("--shared", type=int, default=3, help="courses every soak learner takes")
     parser.add_argument("--own", type=int, default=6, help="courses of each soak learner's own")
     parser.add_argument("--soak-verify", action="store_true", help="read the state from stdin")
+    parser.add_argument(
+        "--long-tail",
+        type=int,
+        nargs=3,
+        metavar=("SEARCHES", "COURSES", "CATALOG"),
+        default=(1500, 5000, 3000),
+        help="distinct URLs of each long-tail row",
+    )
     args = parser.parse_args()
     if args.soak_plan:
         print(json.dumps(soak_plan(args.soak_plan, args.shared, args.own)))
@@ -276,10 +287,16 @@ def main():
         return
     targets, cookie = pick_targets()
     measure(targets, cookie)
+    searches, courses, combinations = args.long_tail
     print(
         json.dumps(
             {
                 "targets": targets,
+                "long_tail": {
+                    "search": longtail.sample("search", searches),
+                    "course": longtail.sample("course", courses),
+                    "catalog": longtail.sample("catalog", combinations),
+                },
                 "cookie": cookie,
                 "courses_published": Course.objects.published().count(),
                 "database": connection.vendor,

@@ -35,14 +35,16 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/lp_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 
-# ratio-to-floor targets (issue #8), checked on the rows of the same run
+# ratio-to-floor targets, checked on the rows of the same run: the long tail (issue #15) and
+# pages from the page cache (within 10 % of the 0.63 of 2026-12-03, issue #16)
 TARGETS = {
-    ("catalog", "uncached"): 0.15,
-    ("course", "uncached"): 0.25,
-    ("search", "uncached"): 0.10,
-    ("catalog", "cached"): 0.6,
-    ("course", "cached"): 0.6,
+    ("search", "long tail"): 0.05,
+    ("course", "long tail"): 0.10,
+    ("catalog", "long tail"): 0.08,
+    ("catalog", "cached"): 0.57,
+    ("course", "cached"): 0.57,
 }
+LONG_TAIL = {"search": 1500, "course": 5000, "catalog": 3000}
 CATALOG_MAX_BYTES = 60 * 1024
 
 
@@ -69,6 +71,18 @@ def build_parser(description: str = __doc__) -> argparse.ArgumentParser:
     parser.add_argument("--prepare", action="store_true", help="only build the database")
     parser.add_argument("--workdir", type=Path, default=BENCH / "work")
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
+    parser.add_argument(
+        "--long-tail",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also load thousands of distinct search, course and catalog URLs (default: yes)",
+    )
+    parser.add_argument(
+        "--cold",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the in-process cold table, caches off (bench/cold.py; default: yes)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="30 courses, 1 s per URL, 2 connections"
     )
@@ -250,8 +264,9 @@ class Bench:
         log(load.WRK_MISSING)
         return "python"
 
-    def load(self, url: str, headers: dict) -> dict:
-        # warm up: templates, the process's caches, the page cache when it is on
+    def load(self, url: str, headers: dict, paths=()) -> dict:
+        # warm up: templates, the process's caches, the page cache when it is on (a long-tail
+        # row warms only the templates: its URLs are meant to be met for the first time)
         for _ in range(2 * self.args.workers):
             fetch(url, headers)
         return load.run_load(
@@ -260,6 +275,7 @@ class Bench:
             seconds=self.args.duration,
             connections=self.args.connections,
             headers=headers,
+            paths=paths,
         )
 
     # --- the run ------------------------------------------------------------------------------
@@ -268,9 +284,10 @@ class Bench:
         if not self.args.quick:
             log("collecting static files")
             self.manage("collectstatic", "--noinput")
+        sizes = [str(3 if self.args.quick else n) for n in LONG_TAIL.values()]
         probe = json.loads(
             subprocess.run(
-                [PYTHON, str(BENCH / "probe.py")],
+                [PYTHON, str(BENCH / "probe.py"), "--long-tail", *sizes],
                 cwd=ROOT,
                 env=self.env(page_cache=0),
                 capture_output=True,
@@ -328,8 +345,11 @@ class Bench:
                     )
             finally:
                 stop(process)
+        if self.args.long_tail:
+            rows += self.long_tail(probe["long_tail"])
         for row in rows:
             row["ratio"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else 0.0
+        cold = self.cold_table() if self.args.cold else None
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine_facts(),
@@ -345,9 +365,52 @@ class Bench:
                 "loader": rows[0]["loader"],
             },
             "rows": rows,
+            "cold": cold,
             "static": static,
-            "targets": check_targets(rows) + check_static(static, quick=self.args.quick),
+            "targets": check_targets(rows)
+            + check_static(static, quick=self.args.quick)
+            + (cold["targets"] if cold else []),
         }
+
+    def long_tail(self, paths_by_kind: dict) -> list[dict]:
+        """Thousands of distinct URLs a kind, in random order, as served in production (page
+        cache and fragments on): what real traffic, mostly URLs seen once, gets."""
+        rows = []
+        process, base = self.serve("learning_platform.wsgi:application", page_cache=300)
+        try:
+            for kind, paths in paths_by_kind.items():
+                if self.args.only and kind not in self.args.only:
+                    continue
+                log(f"long tail: {len(paths)} distinct {kind} URLs")
+                result = self.load(base + paths[0], {}, paths=paths)
+                rows.append(
+                    {
+                        "name": kind,
+                        "path": f"{len(paths):,} distinct URLs",
+                        "mode": "long tail",
+                        **result,
+                        "bytes": None,
+                        "sql_queries": None,
+                        "server_ms": None,
+                        "cold_ms": None,
+                        "status": 200,
+                    }
+                )
+        finally:
+            stop(process)
+        return rows
+
+    def cold_table(self) -> dict:
+        """bench/cold.py in the bench's settings and database: p50/p95 over distinct URLs."""
+        output = self.args.workdir / "cold.json"
+        command = [PYTHON, str(BENCH / "cold.py"), "--output", str(output)]
+        if self.args.quick:
+            command += ["--n", "5"]
+        log("cold table (in-process, caches off)")
+        subprocess.run(
+            command, cwd=ROOT, env=self.env(page_cache=0), check=True, stdout=subprocess.DEVNULL
+        )
+        return json.loads(output.read_text())
 
 
 def static_headers(base: str) -> dict:
@@ -468,6 +531,12 @@ def check_static(static: dict, *, quick: bool) -> list[dict]:
     ]
 
 
+def cold_table(cold: dict) -> str:
+    import cold as cold_module
+
+    return cold_module.table(cold["rows"], cold["facts"])
+
+
 def dash(value) -> str:
     return "–" if value is None else f"{value}"
 
@@ -480,15 +549,24 @@ def table(results: dict) -> str:
     ]
     for row in results["rows"]:
         path = row["path"] if len(row["path"]) <= 60 else row["path"][:57] + "…"
+        size = "–" if row["bytes"] is None else f"{row['bytes']:,}"
         lines.append(
             f"| {row['name']} | `{path}` | {row['mode']} | {row['rps']:.0f} | {row['p50_ms']:.1f} "
-            f"| {row['p99_ms']:.1f} | {row['errors']} | {row['bytes']:,} | {row['sql_queries']} "
+            f"| {row['p99_ms']:.1f} | {row['errors']} | {size} | {dash(row['sql_queries'])} "
             f"| {dash(row['cold_ms'])} | {dash(row['server_ms'])} | {row['ratio']:.2f} |"
         )
     lines.append("")
     for check in results["targets"]:
         lines.append(f"- {'✅' if check['ok'] else '❌'} {check['check']}: {check['value']}")
     m, s = results["machine"], results["settings"]
+    lines.append("")
+    if results.get("cold"):
+        lines += [
+            "",
+            "Cold, in-process (caches off), over distinct URLs:",
+            "",
+            cold_table(results["cold"]),
+        ]
     lines.append("")
     lines.append(
         f"{s['courses']:,} published courses on {s['database']} {s['database_version']}, cache "

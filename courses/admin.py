@@ -29,7 +29,7 @@ from .models import Attachment, Category, Course, CourseInstructor, Lesson, Sect
 # --- Inlines ------------------------------------------------------------------------------------
 
 LESSON_FIELD_OVERRIDES = {
-    models.FileField: {"widget": ProtectedFileInput(url_method="get_video_url")},
+    models.FileField: {"widget": ProtectedFileInput(url_method="get_absolute_url")},
 }
 
 

@@ -6,4 +6,4 @@ class CoursesConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the search-index receivers
+        from . import signals  # noqa: F401 - connects the receivers

@@ -1,67 +1,58 @@
-"""Course cards rendered once and shared by every visitor, with a hole for the one part that
-depends on who looks: the wishlist heart (learning's `wishlist_toggle`, filled in per request).
+"""Course cards, rendered once and shared by every page and visitor that shows them.
 
-Catalog pages keep lists of `Card` (and whole stretches of HTML made of them) in the cache
-(learning_platform.cache.catalog_cached), so a page of cards costs neither SQL nor template
-rendering until the catalog changes; `fill_hearts` then puts this visitor's hearts in the holes.
+A card's HTML depends only on its course (the row's own values) and on the catalog version
+(category and instructor names): it is kept in the fragment cache under exactly those
+(core.cache.cached_many), so a page of cards costs one cache call once warm. What depends on the
+visitor (the wishlist heart) is not part of the card: the grid draws it beside each card
+(templates/courses/includes/card_grid.html).
 """
 
-import re
 from dataclasses import dataclass
 
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-HOLE = re.compile(r"<!--wishlist-toggle:(\d+)-->")
-
-
-def hole(pk: int) -> str:
-    return mark_safe(f"<!--wishlist-toggle:{int(pk)}-->")  # noqa: S308 - an integer in a comment
+from core.cache import CATALOG, cached_many, versions
 
 
 @dataclass(frozen=True)
 class Card:
-    """A rendered course card (its heart a hole); pk, slug and title are what a signed-in
-    visitor's heart needs. A visitor who is not signed in gets `anonymous_heart`, rendered with
-    the card (a link to log in that comes back to the course page)."""
+    """A rendered course card, with what the visitor's own parts need (id, slug, title)."""
 
     pk: int
     slug: str
     title: str
     html: str
-    anonymous_heart: str
 
     def get_absolute_url(self):
         return reverse("courses:detail", kwargs={"slug": self.slug})
 
 
+def _key(course, catalog_version):
+    return (
+        course.pk,
+        course.updated.isoformat(),
+        str(course.rating_average),
+        course.rating_count,
+        course.lesson_count,
+        course.total_duration,
+        catalog_version,
+    )
+
+
 def render_cards(courses) -> list[Card]:
-    """Cards for courses fetched with `.for_cards()`, each wishlist heart left as a hole."""
-    card = get_template("courses/includes/course_card.html")
-    heart = get_template("courses/includes/wishlist_heart.html")
-    return [
-        Card(
-            pk=course.pk,
-            slug=course.slug,
-            title=course.title,
-            html=card.render({"course": course, "wishlist_hole": hole(course.pk)}),
-            anonymous_heart=heart.render({"course": course}),
-        )
-        for course in courses
-    ]
+    """Cards for courses fetched with `.for_cards()`, in their order."""
+    courses = list(courses)
+    if not courses:
+        return []
+    (catalog_version,) = versions([CATALOG])
+    by_key = {_key(course, catalog_version): course for course in courses}
 
+    def render(missing):
+        template = get_template("courses/includes/course_card.html")
+        return {key: template.render({"course": course}) for key, course in missing.items()}
 
-def fill_hearts(html: str, cards, context) -> str:
-    """`html` with the hole of each of `cards` filled with the visitor's wishlist heart."""
-    by_pk = {card.pk: card for card in cards}
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return mark_safe(HOLE.sub(lambda m: by_pk[int(m[1])].anonymous_heart, html))  # noqa: S308 - rendered templates
-    heart = get_template("courses/includes/wishlist_heart.html").template
-
-    def signed_in_heart(match):
-        with context.push(course=by_pk[int(match[1])]):
-            return heart.render(context)
-
-    return mark_safe(HOLE.sub(signed_in_heart, html))  # noqa: S308 - rendered templates
+    html = cached_many("card", by_key, render)
+    # rendered by our own template
+    return [Card(c.pk, c.slug, c.title, mark_safe(html[key])) for key, c in by_key.items()]  # noqa: S308

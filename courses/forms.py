@@ -7,39 +7,39 @@ dropped (never echoed back, never sent to the database), numbers are clamped to 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from .catalog import Selection
 from .models import LANGUAGES, Course
 
 Q_MAX_LENGTH = 200
 # Control characters (NUL included: PostgreSQL refuses it in a string) never reach the database.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
+# Length options, in the order of DURATION_BANDS (courses.models).
 DURATION_BUCKETS = {
-    "short": (_("Under 2 hours"), Q(total_duration__lt=120)),
-    "medium": (_("2–6 hours"), Q(total_duration__gte=120, total_duration__lt=360)),
-    "long": (_("6–17 hours"), Q(total_duration__gte=360, total_duration__lt=1020)),
-    "extra": (_("17+ hours"), Q(total_duration__gte=1020)),
+    "short": _("Under 2 hours"),
+    "medium": _("2–6 hours"),
+    "long": _("6–17 hours"),
+    "extra": _("17+ hours"),
 }
+# Rating options: the lowest rating band each one includes (RATING_BANDS, courses.models).
 RATINGS = {
-    "4.5": _("4.5 & up"),
-    "4": _("4.0 & up"),
-    "3.5": _("3.5 & up"),
-    "3": _("3.0 & up"),
+    "4.5": (_("4.5 & up"), 4),
+    "4": (_("4.0 & up"), 3),
+    "3.5": (_("3.5 & up"), 2),
+    "3": (_("3.0 & up"), 1),
 }
 SORTS = {
-    "relevance": (_("Most relevant"), ("-enrollment_count", "-rating_average", "-id")),
-    "popular": (_("Most popular"), ("-enrollment_count", "-rating_average", "-id")),
-    "rating": (_("Highest rated"), ("-rating_average", "-rating_count", "-id")),
-    "newest": (_("Newest"), ("-published_at", "-id")),
-    "title": (_("Title A–Z"), ("title", "id")),
+    "relevance": _("Most relevant"),
+    "popular": _("Most popular"),
+    "rating": _("Highest rated"),
+    "newest": _("Newest"),
+    "title": _("Title A–Z"),
 }
 PAGE_SIZES = (12, 24)
-FACET_GROUPS = ("category", "level", "language", "duration", "rating")
 
 
 def clean_text(value: str) -> str:
@@ -108,91 +108,61 @@ class CatalogFilters:
             category_ids=ids_by_slug,
         )
 
-    # --- filtering ---------------------------------------------------------------------------
-    def group_conditions(self):
-        """One Q per active filter group; options inside a group are alternatives (OR)."""
-        conditions = {}
-        if self.categories:
-            ids = {pk for slug in self.categories for pk in self.category_ids[slug]}
-            conditions["category"] = Q(category_id__in=sorted(ids))
-        if self.levels:
-            conditions["level"] = Q(level__in=self.levels)
-        if self.language:
-            conditions["language"] = Q(language=self.language)
-        if self.durations:
-            condition = Q()
-            for key in self.durations:
-                condition |= DURATION_BUCKETS[key][1]
-            conditions["duration"] = condition
-        if self.rating:
-            conditions["rating"] = Q(rating_average__gte=Decimal(self.rating))
-        return conditions
-
-    def condition(self, *, without=None):
-        combined = Q()
-        for group, condition in self.group_conditions().items():
-            if group != without:
-                combined &= condition
-        return combined
-
-    def apply(self, queryset):
-        return queryset.filter(self.condition())
-
-    @property
-    def ordering(self):
-        return SORTS[self.sort][1]
+    # --- what to select ----------------------------------------------------------------------
+    def selection(self, scope=None) -> Selection:
+        """The filters as courses.catalog reads them (`scope`: a category page's category)."""
+        categories = sorted({pk for slug in self.categories for pk in self.category_ids[slug]})
+        bands = list(DURATION_BUCKETS)
+        return Selection(
+            q=self.q,
+            scope=self.category_ids[scope.slug] if scope is not None else None,
+            categories=categories or None,
+            levels=self.levels or None,
+            language=self.language or None,
+            durations=[bands.index(key) for key in self.durations] or None,
+            rating=RATINGS[self.rating][1] if self.rating else None,
+        )
 
     @property
     def is_filtered(self):
-        return bool(self.group_conditions())
+        return bool(
+            self.categories or self.levels or self.language or self.durations or self.rating
+        )
 
     # --- facets ------------------------------------------------------------------------------
-    def facet_counts(self, queryset, category_options):
-        """Counts for every option in ONE query: each group counts under the OTHER filters."""
-        aggregates = {"total": Count("pk", filter=self.condition())}
-        for option in category_options:
-            for item in [option, *option.children]:
-                aggregates[f"category_{item.category.pk}"] = Count(
-                    "pk",
-                    filter=self.condition(without="category") & Q(category_id__in=item.ids),
-                )
-        options = {
-            "level": {value: Q(level=value) for value in Course.Level.values},
-            "language": {code: Q(language=code) for code, _name in LANGUAGES},
-            "duration": {key: condition for key, (_label, condition) in DURATION_BUCKETS.items()},
-            "rating": {key: Q(rating_average__gte=Decimal(key)) for key in RATINGS},
-        }
-        for group, choices in options.items():
-            others = self.condition(without=group)
-            for key, condition in choices.items():
-                aggregates[f"{group}_{key}"] = Count("pk", filter=others & condition)
-        return queryset.order_by().aggregate(**aggregates)
-
     def mark_categories(self, counts, category_options):
-        """Give each category option its count and whether it is ticked."""
+        """Give each category option its count (its own courses and its children's) and whether
+        it is ticked."""
+        per_category = counts["category"]
         for option in category_options:
             for item in [option, *option.children]:
-                item.count = counts[f"category_{item.category.pk}"]
+                item.count = sum(per_category.get(pk, 0) for pk in item.ids)
                 item.selected = item.category.slug in self.categories
 
     def facets(self, counts):
         """The sidebar's groups of (value, label, count, selected), in display order."""
+        ratings = counts["rating"]
         return {
             "level": [
-                (value, label, counts[f"level_{value}"], value in self.levels)
+                (value, label, counts["level"].get(value, 0), value in self.levels)
                 for value, label in Course.Level.choices
             ],
             "language": [
-                (code, name, counts[f"language_{code}"], code == self.language)
+                (code, name, counts["language"].get(code, 0), code == self.language)
                 for code, name in LANGUAGES
             ],
             "duration": [
-                (key, label, counts[f"duration_{key}"], key in self.durations)
-                for key, (label, _condition) in DURATION_BUCKETS.items()
+                (key, label, counts["duration"].get(band, 0), key in self.durations)
+                for band, (key, label) in enumerate(DURATION_BUCKETS.items())
             ],
             "rating": [
-                (key, label, counts[f"rating_{key}"], key == self.rating)
-                for key, label in RATINGS.items()
+                (
+                    key,
+                    label,
+                    sum(n for band, n in ratings.items() if band >= lowest),
+                    key == self.rating,
+                )
+                for key, (label, lowest) in RATINGS.items()
             ],
         }
 
@@ -222,8 +192,8 @@ class CatalogFilters:
             "category": category_names,
             "level": dict(Course.Level.choices),
             "language": dict(LANGUAGES),
-            "duration": {key: label for key, (label, _c) in DURATION_BUCKETS.items()},
-            "rating": RATINGS,
+            "duration": DURATION_BUCKETS,
+            "rating": {key: label for key, (label, _band) in RATINGS.items()},
         }
         items = self.query_items()
         chips = []

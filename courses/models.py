@@ -1,4 +1,5 @@
 import contextlib
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -7,10 +8,9 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learning_platform.uploads import ValidatedImageField, safe_filename
+from core.uploads import ValidatedImageField, safe_filename
 
 from .validators import (
     validate_attachment,
@@ -40,6 +40,22 @@ def attachment_path(instance, filename):
 
 def lesson_video_path(instance, filename):
     return f"videos/{instance.course_id}/{safe_filename(filename)}"
+
+
+# The columns catalog filters read, carried in the sort indexes (see Course.Meta.indexes).
+FILTERED = ["category", "level", "language", "total_duration", "rating_average"]
+# Length bands (minutes, from inclusive, to exclusive) and rating bands (from inclusive): the
+# catalog's "Length" and "Rating" facets, and the bands of CatalogCell.
+DURATION_BANDS = ((0, 120), (120, 360), (360, 1020), (1020, None))
+RATING_BANDS = (Decimal(0), Decimal(3), Decimal("3.5"), Decimal(4), Decimal("4.5"))
+
+
+def duration_band(minutes: int) -> int:
+    return max(i for i, (low, _high) in enumerate(DURATION_BANDS) if minutes >= low)
+
+
+def rating_band(average) -> int:
+    return max(i for i, low in enumerate(RATING_BANDS) if Decimal(average) >= low)
 
 
 # Columns a course card never shows (long texts and the search document).
@@ -93,7 +109,8 @@ class Category(models.Model):
 
 class CourseQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Course.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What learners see in the catalog (a published course always has published_at)."""
+        return self.filter(status=Course.Status.PUBLISHED)
 
     def taught_by(self, user):
         return self.filter(instructors=user)
@@ -103,10 +120,7 @@ class CourseQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_superuser:
             return self.all()
         if user.is_authenticated and user.is_staff:
-            return self.filter(
-                Q(status=Course.Status.PUBLISHED, published_at__lte=timezone.now())
-                | Q(instructors=user)
-            ).distinct()
+            return self.filter(Q(status=Course.Status.PUBLISHED) | Q(instructors=user)).distinct()
         return self.published()
 
     def with_instructors(self):
@@ -207,21 +221,30 @@ class Course(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="course_status_published"),
-            models.Index(fields=["status", "category"], name="course_status_category"),
-            models.Index(fields=["status", "level"], name="course_status_level"),
-            models.Index(fields=["status", "language"], name="course_status_language"),
-            # The sorts' whole ORDER BY, so a page of results is read from the index in order.
+            # A page of the catalog is read in the order of its sort from one of these,
+            # checking the filters on the index entries themselves: no sort, no table rows.
             models.Index(
-                fields=["status", "-enrollment_count", "-rating_average", "-id"],
-                name="course_status_popular",
+                fields=["status", "-enrollment_count", "-rating_average", "-id", *FILTERED],
+                name="course_sort_popular",
             ),
             models.Index(
-                fields=["status", "-rating_average", "-rating_count", "-id"],
-                name="course_status_rating",
+                fields=["status", "-rating_average", "-rating_count", "-id", *FILTERED[:-1]],
+                name="course_sort_rating",
             ),
-            models.Index(fields=["status", "total_duration"], name="course_status_duration"),
-            models.Index(fields=["status", "title", "id"], name="course_status_title"),
+            models.Index(
+                fields=["status", "-published_at", "-id", *FILTERED], name="course_sort_newest"
+            ),
+            models.Index(fields=["status", "title", "id", *FILTERED], name="course_sort_title"),
+            # A category page and related courses: one category's courses, most popular first.
+            models.Index(
+                fields=["category", "status", "-enrollment_count", "-rating_average", "-id"],
+                name="course_category_popular",
+            ),
+            # Search results joined by id: what filters, facets and sorts read, without the row.
+            models.Index(
+                fields=["id", "status", *FILTERED, "enrollment_count", "rating_count"],
+                name="course_catalog_row",
+            ),
         ]
 
     def __str__(self):
@@ -232,14 +255,27 @@ class Course(models.Model):
 
     @property
     def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.status == self.Status.PUBLISHED
 
     def is_taught_by(self, user):
-        return user.is_authenticated and self.instructors.filter(pk=user.pk).exists()
+        """Whether the user is one of the course's instructors (from the prefetched
+        instructors when the course was read with them: no query)."""
+        if not user.is_authenticated:
+            return False
+        if "instructors" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(person.pk == user.pk for person in self.instructors.all())
+        return self.instructors.filter(pk=user.pk).exists()
+
+
+def public_instructors():
+    """Who has a public instructor page: active users with the instructor role, or who teach a
+    published course."""
+    from users.models import User
+
+    teaches = Course.objects.published().filter(instructors=models.OuterRef("pk"))
+    return User.objects.filter(is_active=True).filter(
+        models.Exists(teaches) | Q(pk__in=User.objects.instructors().values("pk"))
+    )
 
 
 class CourseInstructor(models.Model):
@@ -257,6 +293,35 @@ class CourseInstructor(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.course}"
+
+
+class CatalogCell(models.Model):
+    """How many published courses share one combination of facet values.
+
+    The catalog's totals and facet counts are sums over these rows: a few thousand at most,
+    whatever the size of the catalog, instead of counts over the course table. Every write that
+    changes a course's facet values recounts its cells (courses.facets.recount_cells), in the
+    same transaction; `manage.py rebuild_catalog` rebuilds them all.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=20)
+    language = models.CharField(max_length=8)
+    duration_band = models.PositiveSmallIntegerField()
+    rating_band = models.PositiveSmallIntegerField()
+    courses = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("catalog cell")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "level", "language", "duration_band", "rating_band"],
+                name="unique_catalog_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category_id}/{self.level}/{self.language}/{self.duration_band}/{self.rating_band}: {self.courses}"
 
 
 class Section(models.Model):
@@ -334,11 +399,6 @@ class Lesson(models.Model):
             self.course_id = self.section.course_id
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse(
-            "learning:lesson", kwargs={"slug": self.course.slug, "lesson_slug": self.slug}
-        )
-
     def clean(self):
         if self.kind == self.Kind.VIDEO and not (self.video_url or self.video_file):
             raise ValidationError(
@@ -348,13 +408,6 @@ class Lesson(models.Model):
     @property
     def video_embed_url(self):
         return video_embed_url(self.video_url)
-
-    def get_video_url(self):
-        """The uploaded video, through the view that checks enrolment (private storage)."""
-        return reverse(
-            "learning:lesson_video",
-            kwargs={"slug": self.section.course.slug, "lesson_slug": self.slug},
-        )
 
 
 class Attachment(models.Model):
@@ -385,11 +438,3 @@ class Attachment(models.Model):
             with contextlib.suppress(OSError):
                 self.size = self.file.size
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        """The download, through the view that checks enrolment (private storage)."""
-        lesson = self.lesson
-        return reverse(
-            "learning:attachment",
-            kwargs={"slug": lesson.section.course.slug, "lesson_slug": lesson.slug, "pk": self.pk},
-        )

@@ -3,16 +3,16 @@
 - `update_search_vector(course_ids)` re-indexes courses (title A, subtitle B, category and
   instructor names C, description D); signals and services call it after a write that changes
   those texts, `manage.py rebuild_search_index` redoes everything.
-- `matching(courses, q)` filters a queryset, `ranked(courses, q)` filters and orders it best first.
+- `matches(q)` gives the SQL that finds what q matches (used by courses.catalog).
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from .models import Category, Course, CourseInstructor
@@ -166,55 +166,36 @@ def pg_tsquery(q):
     )
 
 
-def _pg_query(q):
-    return SearchQuery(pg_tsquery(q), search_type="raw", config=SEARCH_CONFIG)
+@dataclass(frozen=True)
+class Matches:
+    """The courses a search matches, as SQL for courses.catalog: `from_sql` names the course
+    table `c` and starts from the full-text index, `where_sql` (with `params`) keeps the
+    matches, `rank_order` orders them best first (a title match outranks a description one)."""
+
+    from_sql: str
+    where_sql: str
+    params: list
+    rank_order: str
 
 
-def matching(courses, q):
-    """The courses that match the words in q (all courses when q is empty)."""
-    if not q:
-        return courses
+def matches(q) -> Matches | None:
+    """The SQL of what q matches; None when it can match nothing (only stop words or symbols)."""
     if not query_groups(q):
-        return courses.none()
+        return None
+    table = Course._meta.db_table
     if _vendor() == "postgresql":
-        return courses.filter(search_vector=_pg_query(q))
-    if _vendor() == "sqlite":
-        match = fts_query(q)
-        if not match:
-            return courses.none()
-        return courses.filter(
-            # Constant table name; the user's words are a bound parameter.
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # noqa: S608, S611
+        # The GIN index on search_vector finds the matches (migration 0003).
+        return Matches(
+            from_sql=f"to_tsquery(%s::regconfig, %s) query CROSS JOIN {table} c",
+            where_sql="c.search_vector @@ query",
+            params=[SEARCH_CONFIG, pg_tsquery(q)],
+            rank_order="ts_rank(c.search_vector, query) DESC",
         )
-    return courses.filter(
-        Q(title__icontains=q) | Q(subtitle__icontains=q) | Q(description__icontains=q)
+    # SQLite: FTS5 finds the matches and the join visits only those (CROSS JOIN keeps that
+    # order); bm25 runs once per match that passes the filters.
+    return Matches(
+        from_sql=f"{FTS_TABLE} CROSS JOIN {table} c ON c.id = {FTS_TABLE}.rowid",
+        where_sql=f"{FTS_TABLE} MATCH %s",
+        params=[fts_query(q)],
+        rank_order=f"bm25({FTS_TABLE}, {FTS_WEIGHTS})",
     )
-
-
-def ranked(courses, q):
-    """The courses that match q, best match first (a title match outranks a description
-    match), then the most popular; all courses by popularity when q is empty."""
-    tiebreak = ("-enrollment_count", "-rating_average", "-id")
-    if not q:
-        return courses.order_by(*tiebreak)
-    if not query_groups(q):
-        return courses.none()
-    if _vendor() == "postgresql":
-        query = _pg_query(q)
-        return (
-            courses.filter(search_vector=query)
-            .annotate(search_rank=SearchRank(F("search_vector"), query))
-            .order_by("-search_rank", *tiebreak)
-        )
-    match = fts_query(q)
-    if _vendor() == "sqlite" and match:
-        # A join, not `id IN (…)` or a correlated subquery: FTS5 drives the scan and bm25 runs
-        # once per match (the other shapes cost seconds on a 5,000-course catalog).
-        table = Course._meta.db_table
-        return courses.extra(  # noqa: S610 - constant SQL, the words are a bound parameter
-            select={"search_rank": f'-bm25("{FTS_TABLE}", {FTS_WEIGHTS})'},
-            tables=[FTS_TABLE],
-            where=[f'"{FTS_TABLE}".rowid = "{table}"."id"', f'"{FTS_TABLE}" MATCH %s'],
-            params=[match],
-        ).order_by("-search_rank", *tiebreak)
-    return matching(courses, q).order_by(*tiebreak)

@@ -8,7 +8,9 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .templatetags.catalog import as_list, markdown
+from core.markdown import render_markdown as markdown
+
+from .templatetags.catalog import as_list
 
 # The characters json_script escapes, so the JSON cannot close its <script> element.
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -1,4 +1,5 @@
-"""Writes to the catalog that keep its denormalised counters right."""
+"""Writes to the catalog that keep its denormalised counters, its facet counts (facets) and its
+cache versions (core.cache) right, in one transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,6 +8,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import CATALOG, invalidate
+
+from .facets import keeping_cells
 from .models import Course, Lesson
 
 
@@ -16,9 +20,11 @@ def refresh_curriculum_counters(course: Course) -> None:
     totals = Lesson.objects.filter(course=course).aggregate(
         lessons=Count("id"), minutes=Coalesce(Sum("duration"), 0)
     )
-    Course.objects.filter(pk=course.pk).update(
-        lesson_count=totals["lessons"], total_duration=totals["minutes"], updated=timezone.now()
-    )
+    with keeping_cells([course.pk]):
+        Course.objects.filter(pk=course.pk).update(
+            lesson_count=totals["lessons"], total_duration=totals["minutes"], updated=timezone.now()
+        )
+    invalidate(CATALOG)
 
 
 def publication_problems(course: Course, *, lesson_count: int | None = None) -> list[str]:
@@ -60,9 +66,11 @@ def publish(course: Course) -> Course:
         raise publication_error(course, problems)
     course.status = Course.Status.PUBLISHED
     course.published_at = course.published_at or timezone.now()
-    Course.objects.filter(pk=course.pk).update(
-        status=course.status, published_at=course.published_at, updated=timezone.now()
-    )
+    with keeping_cells([course.pk]):
+        Course.objects.filter(pk=course.pk).update(
+            status=course.status, published_at=course.published_at, updated=timezone.now()
+        )
+    invalidate(CATALOG)
     return course
 
 
@@ -70,5 +78,7 @@ def publish(course: Course) -> Course:
 def unpublish(course: Course) -> Course:
     """Move a course back to draft (its first publication date is kept)."""
     course.status = Course.Status.DRAFT
-    Course.objects.filter(pk=course.pk).update(status=course.status, updated=timezone.now())
+    with keeping_cells([course.pk]):
+        Course.objects.filter(pk=course.pk).update(status=course.status, updated=timezone.now())
+    invalidate(CATALOG)
     return course

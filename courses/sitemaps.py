@@ -1,14 +1,27 @@
+"""The sitemap's sections: every published course, category and instructor page, at any size.
+
+/sitemap.xml is the index; each section is split into pages of SITEMAP_PAGE_SIZE URLs
+(/sitemap-courses.xml?p=2, …).
+"""
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef
 
 from users.models import User
 
 from .models import Category, Course
 
 
-class CourseSitemap(Sitemap):
+class PagedSitemap(Sitemap):
+    @property
+    def limit(self):
+        return settings.SITEMAP_PAGE_SIZE
+
+
+class CourseSitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.8
-    limit = 5000
 
     def items(self):
         return Course.objects.published().only("slug", "updated").order_by("id")
@@ -16,8 +29,12 @@ class CourseSitemap(Sitemap):
     def lastmod(self, course):
         return course.updated
 
+    def get_latest_lastmod(self):
+        # One aggregate, not every course loaded, for the index's <lastmod>.
+        return Course.objects.published().aggregate(latest=Max("updated"))["latest"]
 
-class CategorySitemap(Sitemap):
+
+class CategorySitemap(PagedSitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -25,18 +42,14 @@ class CategorySitemap(Sitemap):
         return Category.objects.only("slug").order_by("id")
 
 
-class InstructorSitemap(Sitemap):
+class InstructorSitemap(PagedSitemap):
     changefreq = "monthly"
     priority = 0.4
-    limit = 5000
 
     def items(self):
-        return (
-            User.objects.filter(courses_taught__in=Course.objects.published())
-            .distinct()
-            .only("username")
-            .order_by("id")
-        )
+        # Instructors with something to show: a published course.
+        teaches = Course.objects.published().filter(instructors=OuterRef("pk"))
+        return User.objects.filter(Exists(teaches)).only("username").order_by("id")
 
 
 SITEMAPS = {

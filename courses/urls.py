@@ -4,8 +4,8 @@ from . import views
 
 app_name = "courses"
 urlpatterns = [
-    path("courses/", views.CourseListView.as_view(), name="list"),
-    path("categories/<slug:slug>/", views.CategoryView.as_view(), name="category"),
-    path("courses/<slug:slug>/", views.CourseDetailView.as_view(), name="detail"),
-    path("instructors/<str:username>/", views.InstructorView.as_view(), name="instructor"),
+    path("courses/", views.course_list, name="list"),
+    path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("courses/<slug:slug>/", views.course_detail, name="detail"),
+    path("instructors/<str:username>/", views.instructor_detail, name="instructor"),
 ]

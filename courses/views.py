@@ -1,150 +1,137 @@
+"""Catalog pages: home, the catalog and its category pages, course and instructor pages, sitemap.
+
+Every page reads what it shows with a fixed number of indexed queries (courses.catalog for the
+lists); anonymous answers are kept whole by core.cache, keyed on the versions below.
+"""
+
 import re
 
-from django.conf import settings
+from django.contrib.sitemaps import views as sitemaps_views
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import Count, F, Prefetch, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, TemplateView
 
-from learning_platform.cache import catalog_cached
-from users.models import INSTRUCTORS_GROUP, User
+from core.cache import CATALOG, cache_page_for_anonymous, course_version
+from users.models import User
 
-from . import search, seo
+from . import catalog, seo
 from .cards import render_cards
 from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
-from .models import Category, Course, Lesson, Section
+from .models import CatalogCell, Category, Course, Lesson, Section, public_instructors
+from .sitemaps import SITEMAPS
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+# The query parameters list pages read; a search (q) is never kept whole: every one differs.
+LIST_PARAMS = {"category", "level", "language", "duration", "rating", "sort", "page", "per_page"}
 
 
-def cached_page(count, number, cards, per_page):
-    """A Paginator and Page for a page of cards kept in the cache: the count and page number are
-    known, so the paginator pages a range of that length and the page shows the cards."""
-    paginator = Paginator(range(count), per_page)
-    page = paginator.page(number)
-    page.object_list = cards
-    return paginator, page
+def on_catalog(kwargs):
+    return [CATALOG]
 
 
-class CourseListView(ListView):
+def on_course(kwargs):
+    return [CATALOG, course_version(kwargs["slug"])]
+
+
+def cards_in_order(ids) -> list:
+    """Cards of the courses with these ids, in that order."""
+    by_id = Course.objects.for_cards().in_bulk(ids)
+    return render_cards(by_id[pk] for pk in ids if pk in by_id)
+
+
+def page_of(count, number, per_page):
+    """The Paginator and Page for `count` results (known beforehand: no COUNT query); a page
+    past the end shows the last page and a malformed one the first, never a 404."""
+    return Paginator(range(count), per_page).get_page(number)
+
+
+# --- home -------------------------------------------------------------------------------------
+@cache_page_for_anonymous(depends_on=on_catalog, params=())
+@require_safe
+def home(request):
+    published = Course.objects.published()
+    featured = list(
+        published.filter(rating_count__gt=0)
+        .order_by("-rating_average", "-rating_count", "-id")
+        .values_list("pk", flat=True)[:8]
+    )
+    newest = list(published.order_by("-published_at", "-id").values_list("pk", flat=True)[:8])
+    cards = {card.pk: card for card in cards_in_order([*featured, *newest])}
+    return render(
+        request,
+        "home.html",
+        {
+            "featured_courses": [cards[pk] for pk in featured if pk in cards],
+            "newest_courses": [cards[pk] for pk in newest if pk in cards],
+            "categories": top_categories_with_counts(),
+        },
+    )
+
+
+def top_categories_with_counts() -> list[Category]:
+    """Top-level categories, each with `course_count`: its published courses and its children's
+    (from the catalog's counts table, not the course table)."""
+    per_category = dict(
+        CatalogCell.objects.order_by()
+        .values("category_id")
+        .annotate(n=Sum("courses"))
+        .values_list("category_id", "n")
+    )
+    categories = list(Category.objects.all())
+    top = [category for category in categories if category.parent_id is None]
+    for category in top:
+        category.course_count = per_category.get(category.pk, 0)
+    for category in categories:
+        if category.parent_id is not None:
+            parent = next((c for c in top if c.pk == category.parent_id), None)
+            if parent is not None:
+                parent.course_count += per_category.get(category.pk, 0)
+    return top
+
+
+# --- the catalog ------------------------------------------------------------------------------
+class CourseListView(TemplateView):
     """The catalog: search, facets with counts, sort and pagination, all from one GET form."""
 
     template_name = "courses/course_list.html"
-    context_object_name = "courses"
     category = None
 
-    def get(self, request, *args, **kwargs):
-        self.all_categories = catalog_cached(
-            "categories",
-            (),
-            lambda: list(Category.objects.order_by("order", "name")),
-            in_process=True,
-        )
-        self.filters = CatalogFilters.from_query(request.GET, self.all_categories)
-        self.category_options = category_tree(self.all_categories, root=self.category)
-        if self.category is not None:
-            allowed = {option.category.slug for option in self.category_options}
-            self.filters.categories = [s for s in self.filters.categories if s in allowed]
-        # The cleaned query: part of every cache key and of the page's links.
-        self.querystring = self.filters.querystring()
-        # The page of cards comes from paginate_queryset, from the cache when it can: the
-        # queryset is only built on a miss.
-        self.object_list = None
-        return self.render_to_response(self.get_context_data())
-
-    def base_queryset(self, *, searched=True):
-        """Published courses in scope (a category page's category) that match `q`."""
-        courses = Course.objects.published()
-        if self.category is not None:
-            courses = courses.filter(category_id__in=self.filters.category_ids[self.category.slug])
-        return search.matching(courses, self.filters.q) if searched else courses
-
-    def get_queryset(self):
-        if self.filters.sort == "relevance":
-            courses = self.filters.apply(self.base_queryset(searched=False))
-            return search.ranked(courses, self.filters.q).for_cards()
-        courses = self.filters.apply(self.base_queryset())
-        return courses.for_cards().order_by(*self.filters.ordering)
-
-    def get_paginate_by(self, queryset):
-        return self.filters.per_page
-
-    @property
-    def scope(self):
-        """What, besides the filters, decides the results: the category page, if any."""
-        return self.category.slug if self.category is not None else ""
-
-    def paginate_queryset(self, queryset, page_size):
-        # A page past the end shows the last page and a malformed one the first: never a 404.
-        def first_look():
-            courses = self.get_queryset()
-            page = Paginator(courses, page_size).get_page(self.request.GET.get(self.page_kwarg))
-            return page.paginator.count, page.number, render_cards(page.object_list)
-
-        count, number, cards = catalog_cached(
-            "results",
-            (self.scope, self.querystring, self.request.GET.get(self.page_kwarg)),
-            first_look,
-        )
-        paginator, page = cached_page(count, number, cards, page_size)
-        return paginator, page, cards, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(category=self.category, filters=self.filters)
-        # Everything below the navigation is the same for every visitor asking the same query;
-        # the cards' hearts stay holes (the template fills them for this visitor). The fragment
-        # keeps the cards it was rendered with: the cached page of results may be newer (another
-        # process, another expiry) and hold other courses once enrolments reorder "popular".
-        context["content_html"], context["content_cards"] = catalog_cached(
-            "content",
-            (self.scope, self.querystring, context["page_obj"].number),
-            lambda: (self.render_content(context), context["page_obj"].object_list),
+        request = self.request
+        categories = list(Category.objects.select_related("parent"))
+        filters = CatalogFilters.from_query(request.GET, categories)
+        options = category_tree(categories, root=self.category)
+        if self.category is not None:
+            allowed = {option.category.slug for option in options}
+            filters.categories = [slug for slug in filters.categories if slug in allowed]
+        selection = filters.selection(scope=self.category)
+        counts = selection.counts()
+        page = page_of(counts["total"], request.GET.get("page"), filters.per_page)
+        offset = (page.number - 1) * filters.per_page
+        page.object_list = cards_in_order(
+            selection.page_ids(filters.sort, offset, filters.per_page)
         )
-        return context
-
-    def render_content(self, context):
-        page = context["page_obj"]
-        sorts = [(key, label) for key, (label, _o) in SORTS.items()]
-        if not self.filters.q:
-            sorts = [item for item in sorts if item[0] != "relevance"]
-        chips = self.filters.chips({c.slug: c.name for c in self.all_categories})
-        filters_html = catalog_cached(
-            "filters", (self.scope, self.querystring), lambda: self.render_filters(chips)
-        )
-        return render_to_string(
-            "courses/includes/catalog_content.html",
-            {
-                **context,
-                "category_options": self.category_options,
-                "result_count": page.paginator.count,
-                "sorts": sorts,
-                "page_sizes": PAGE_SIZES,
-                "query_without_page": self.querystring,
-                "chips": chips,
-                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-                "filters_html": filters_html,
-                "request": self.request,
-                "keep_holes": True,
-            },
-        )
-
-    def render_filters(self, chips):
-        """The sidebar: every facet with its count under the other active filters."""
-        counts = self.filters.facet_counts(self.base_queryset(), self.category_options)
-        self.filters.mark_categories(counts, self.category_options)
-        return render_to_string(
-            "courses/includes/catalog_filters.html",
-            {
-                "category": self.category,
-                "filters": self.filters,
-                "category_options": self.category_options,
-                "facets": self.filters.facets(counts),
-                "chips": chips,
-                "request": self.request,
-            },
+        filters.mark_categories(counts, options)
+        names = {category.slug: category.name for category in categories}
+        sorts = [(key, label) for key, label in SORTS.items() if filters.q or key != "relevance"]
+        return super().get_context_data(
+            category=self.category,
+            filters=filters,
+            category_options=options,
+            facets=filters.facets(counts),
+            chips=filters.chips(names),
+            courses=page.object_list,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            query_without_page=filters.querystring(),
+            result_count=counts["total"],
+            sorts=sorts,
+            page_sizes=PAGE_SIZES,
+            **kwargs,
         )
 
 
@@ -158,36 +145,55 @@ class CategoryView(CourseListView):
         return super().get(request, *args, **kwargs)
 
 
-class CourseDetailView(DetailView):
-    """A course page: drafts are 404 to everyone but their instructors and site staff.
+course_list = cache_page_for_anonymous(depends_on=on_catalog, params=LIST_PARAMS)(
+    CourseListView.as_view()
+)
+category_detail = cache_page_for_anonymous(depends_on=on_catalog, params=LIST_PARAMS)(
+    CategoryView.as_view()
+)
 
-    What every visitor sees alike (header, curriculum, description, related courses, JSON-LD) is
-    rendered once per catalog version; the enrolment box and the reviews are the visitor's own.
-    """
+
+# --- a course ---------------------------------------------------------------------------------
+class CourseDetailView(DetailView):
+    """A course page: drafts are 404 to everyone but their instructors and site staff."""
 
     template_name = "courses/course_detail.html"
     context_object_name = "course"
     related_count = 4
 
     def get_queryset(self):
-        # What the page needs beside its cached parts: the enrolment box, meta tags, the key.
-        return Course.objects.visible_to(self.request.user).only(
-            "id", "slug", "title", "status", "published_at", "cover_image", "lesson_count",
-            "total_duration", "enrollment_count", "rating_count", "rating_average",
-        )  # fmt: skip
+        instructors = User.objects.only(
+            "id", "username", "name", "email", "avatar", "headline"
+        ).order_by("courseinstructor__order", "courseinstructor__id")
+        return (
+            Course.objects.visible_to(self.request.user)
+            .select_related("category__parent")
+            .defer("search_vector")
+            .prefetch_related(Prefetch("instructors", queryset=instructors))
+        )
 
     def get_context_data(self, **kwargs):
         course = self.object
         request = self.request
-        # The counters are in the key: an enrolment changes this page's parts, no other page's.
-        counters = (course.enrollment_count, course.rating_count, course.rating_average)
-        shared = catalog_cached(
-            "course-page",
-            (course.pk, *counters, request.scheme, request.get_host()),
-            lambda: self.shared_parts(course.pk),
-        )
+        sections = list(Section.objects.filter(course=course))
+        lessons = Lesson.objects.filter(course=course).only(
+            "id", "section_id", "course_id", "title", "slug", "order", "kind", "duration",
+            "is_preview",
+        )  # fmt: skip
+        by_section = {section.pk: section for section in sections}
+        for section in sections:
+            section.lesson_list, section.total_duration = [], 0
+        for lesson in lessons:
+            section = by_section[lesson.section_id]
+            lesson.course = course  # its URL needs the course's slug: no query
+            section.lesson_list.append(lesson)
+            section.total_duration += lesson.duration
+        related = catalog.related_ids(course, self.related_count)
         return super().get_context_data(
-            **shared,
+            sections=sections,
+            related_courses=cards_in_order(related),
+            json_ld=seo.course_json_ld(course, request),
+            meta_description=seo.course_summary(course),
             canonical_url=request.build_absolute_uri(course.get_absolute_url()),
             cover_url=(
                 request.build_absolute_uri(course.cover_image.url) if course.cover_image else ""
@@ -195,58 +201,13 @@ class CourseDetailView(DetailView):
             **kwargs,
         )
 
-    def shared_parts(self, pk) -> dict:
-        lessons = Lesson.objects.only(
-            "id", "section_id", "course_id", "title", "slug", "order", "kind", "duration",
-            "is_preview",
-        )  # fmt: skip
-        instructors = User.objects.only(
-            "id", "username", "name", "email", "avatar", "headline"
-        ).order_by("courseinstructor__order", "courseinstructor__id")
-        course = (
-            Course.objects.select_related("category__parent")
-            .defer("search_vector")
-            .prefetch_related(
-                Prefetch("instructors", queryset=instructors),
-                Prefetch(
-                    "sections",
-                    queryset=Section.objects.prefetch_related(
-                        Prefetch("lessons", queryset=lessons)
-                    ),
-                ),
-            )
-            .get(pk=pk)
-        )
-        for section in course.sections.all():
-            section.total_duration = sum(lesson.duration for lesson in section.lessons.all())
-        context = {"course": course, "SITE_NAME": settings.SITE_NAME}
-        return {
-            "hero_html": render_to_string("courses/includes/course_hero.html", context),
-            "main_html": render_to_string("courses/includes/course_main.html", context),
-            "related_courses": render_cards(self.related_courses(course)),
-            "json_ld": seo.course_json_ld(course, self.request),
-            "meta_description": seo.course_summary(course),
-        }
 
-    def related_courses(self, course):
-        # Same category first, then the rest of its family (parent, siblings, children).
-        family = course.category.parent_id or course.category_id
-        return (
-            Course.objects.published()
-            .filter(Q(category_id=family) | Q(category__parent_id=family))
-            .exclude(pk=course.pk)
-            .annotate(
-                same_category=Case(
-                    When(category_id=course.category_id, then=Value(1)), default=Value(0)
-                )
-            )
-            .for_cards()
-            .order_by("-same_category", "-rating_average", "-enrollment_count", "-id")[
-                : self.related_count
-            ]
-        )
+course_detail = cache_page_for_anonymous(depends_on=on_course, params=())(
+    CourseDetailView.as_view()
+)
 
 
+# --- an instructor ----------------------------------------------------------------------------
 class InstructorView(DetailView):
     """An instructor's public profile and published courses."""
 
@@ -263,47 +224,57 @@ class InstructorView(DetailView):
         return super().get_object(queryset)
 
     def get_queryset(self):
-        teaches_published = Course.objects.published().filter(instructors=OuterRef("pk"))
-        return (
-            User.objects.filter(is_active=True)
-            .filter(Exists(teaches_published) | Q(is_staff=True, groups__name=INSTRUCTORS_GROUP))
-            .distinct()
-        )
+        return public_instructors()
 
     def get_context_data(self, **kwargs):
-        number = self.request.GET.get("page")
-        shared = catalog_cached(
-            "instructor", (self.object.pk, number), lambda: self.shared_parts(number)
+        courses = Course.objects.published().taught_by(self.object)
+        totals = courses.aggregate(
+            learners=Sum("enrollment_count"),
+            ratings=Sum("rating_count"),
+            weighted=Sum(F("rating_average") * F("rating_count")),
+            count=Count("pk"),
         )
-        count, number, cards = shared.pop("page")
-        paginator, page = cached_page(count, number, cards, self.paginate_by)
+        ratings = totals["ratings"] or 0
+        page = page_of(totals["count"] or 0, self.request.GET.get("page"), self.paginate_by)
+        offset = (page.number - 1) * self.paginate_by
+        ids = list(
+            courses.order_by("-enrollment_count", "-rating_average", "-id").values_list(
+                "pk", flat=True
+            )[offset : offset + self.paginate_by]
+        )
+        page.object_list = cards_in_order(ids)
         return super().get_context_data(
-            **shared,
-            courses=cards,
-            course_count=count,
+            courses=page.object_list,
+            course_count=totals["count"] or 0,
+            learner_count=totals["learners"] or 0,
+            rating_count=ratings,
+            rating_average=totals["weighted"] / ratings if ratings else 0,
             page_obj=page,
-            page_range=paginator.get_elided_page_range(page.number, on_each_side=2),
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
             query_without_page="",
             canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
             **kwargs,
         )
 
-    def shared_parts(self, number) -> dict:
-        """A page of the instructor's published courses, and totals over all of them."""
-        courses = Course.objects.published().filter(instructors=self.object)
-        totals = courses.aggregate(
-            learners=Sum("enrollment_count"),
-            ratings=Sum("rating_count"),
-            weighted=Sum(F("rating_average") * F("rating_count")),
-        )
-        ratings = totals["ratings"] or 0
-        page = Paginator(
-            courses.for_cards().order_by("-enrollment_count", "-rating_average", "-id"),
-            self.paginate_by,
-        ).get_page(number)
-        return {
-            "page": (page.paginator.count, page.number, render_cards(page.object_list)),
-            "learner_count": totals["learners"] or 0,
-            "rating_count": ratings,
-            "rating_average": totals["weighted"] / ratings if ratings else 0,
-        }
+
+instructor_detail = cache_page_for_anonymous(depends_on=on_catalog, params=("page",))(
+    InstructorView.as_view()
+)
+
+
+# --- sitemap ----------------------------------------------------------------------------------
+@cache_page_for_anonymous(depends_on=on_catalog, params=())
+@require_safe
+def sitemap_index(request):
+    """/sitemap.xml: the index of every section's pages (each at most SITEMAP_PAGE_SIZE URLs)."""
+    response = sitemaps_views.index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap-section")
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@cache_page_for_anonymous(depends_on=on_catalog, params=("p",))
+@require_safe
+def sitemap_section(request, section):
+    response = sitemaps_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    response["X-Robots-Tag"] = "noindex"
+    return response

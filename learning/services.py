@@ -6,18 +6,20 @@ import statistics
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 
+from core.cache import course_version, invalidate
+from courses.facets import keeping_cells
 from courses.models import Course, Lesson
 
 from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
 
 # The course page shows the median time to complete once this many learners have finished.
 MIN_COMPLETIONS_FOR_MEDIAN = 5
-MEDIAN_CACHE_SECONDS = 60 * 60
+# ... over the latest this many completions: recent enough to be true, bounded work per page.
+MEDIAN_SAMPLE = 500
 
 
 @transaction.atomic
@@ -87,8 +89,6 @@ def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> Co
         certificate, issued = issue_certificate(user=user, course=course)
         if enrollment.completed_at is None:
             update["completed_at"] = now
-            key = _median_cache_key(course.pk)
-            transaction.on_commit(lambda: cache.delete(key))
     Enrollment.objects.filter(pk=enrollment.pk).update(**update)
     return CompletionResult(done, lessons_done, lessons_total, certificate, issued)
 
@@ -102,6 +102,16 @@ def issue_certificate(*, user, course: Course) -> tuple[Certificate, bool]:
     )
 
 
+def may_review(user, course: Course, *, enrolled: bool | None = None) -> bool:
+    """Who may review a course: a learner enrolled in it, not one of its instructors, while it
+    is published (`enrolled`: whether they are, when the caller already knows)."""
+    if not (user.is_authenticated and course.is_published):
+        return False
+    if enrolled is None:
+        enrolled = Enrollment.objects.filter(user=user, course=course).exists()
+    return enrolled and not course.is_taught_by(user)
+
+
 def progress_percent(*, user, course: Course) -> int:
     done = LessonProgress.objects.filter(user=user, course=course).count()
     total = Lesson.objects.filter(course=course).count()
@@ -109,12 +119,15 @@ def progress_percent(*, user, course: Course) -> int:
 
 
 def _refresh_rating(course: Course) -> None:
+    """Recount the course's rating; its page shows it at once, lists within the cache's TTL."""
     totals = Review.objects.filter(course=course).aggregate(
         average=Avg("rating"), count=Count("id")
     )
-    Course.objects.filter(pk=course.pk).update(
-        rating_average=round(totals["average"] or 0, 2), rating_count=totals["count"]
-    )
+    with keeping_cells([course.pk]):
+        Course.objects.filter(pk=course.pk).update(
+            rating_average=round(totals["average"] or 0, 2), rating_count=totals["count"]
+        )
+    invalidate(course_version(course.slug))
 
 
 @transaction.atomic
@@ -156,29 +169,16 @@ def toggle_wishlist(*, user, course: Course) -> bool:
     return True
 
 
-def _median_cache_key(course_id):
-    return f"learning:median-days:{course_id}"
-
-
 def median_days_to_complete(course: Course) -> float | None:
-    """Median days from enrolment to completion, or None below MIN_COMPLETIONS_FOR_MEDIAN.
-
-    Cached per course (it reads every completion); a new completion clears the cache.
-    """
-    cached = cache.get(_median_cache_key(course.pk))
-    if cached is not None:
-        return cached if cached >= 0 else None
-    median = _median_days(course)
-    cache.set(_median_cache_key(course.pk), -1 if median is None else median, MEDIAN_CACHE_SECONDS)
-    return median
-
-
-def _median_days(course: Course) -> float | None:
+    """Median days from enrolment to completion of the latest MEDIAN_SAMPLE learners who
+    finished, or None below MIN_COMPLETIONS_FOR_MEDIAN (read through enrollment_completions)."""
     spans = [
         (completed - enrolled).total_seconds() / 86400
         for enrolled, completed in Enrollment.objects.filter(
             course=course, completed_at__isnull=False
-        ).values_list("created", "completed_at")
+        )
+        .order_by("-completed_at")
+        .values_list("created", "completed_at")[:MEDIAN_SAMPLE]
     ]
     if len(spans) < MIN_COMPLETIONS_FOR_MEDIAN:
         return None

@@ -14,13 +14,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.cards import render_cards
 from courses.models import Course, Lesson
 from users.models import User
 
 from . import services
 from .files import serve_private
 from .forms import ReviewForm
-from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
+from .models import Certificate, Enrollment, LessonProgress, Review, percent
 
 CURRICULUM_ORDER = ("section__order", "section_id", "order", "id")
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
@@ -85,20 +86,13 @@ def _wants_json(request):
 @login_required
 def dashboard(request):
     user = request.user
-    now = timezone.now()
     enrollments = list(Enrollment.objects.for_dashboard(user))
     certificates = list(Certificate.objects.filter(user=user).select_related("course"))
-    wishlist = list(
-        WishlistItem.objects.filter(
-            user=user, course__status=Course.Status.PUBLISHED, course__published_at__lte=now
-        )
-        .select_related("course", "course__category", "course__category__parent")
-        .prefetch_related(
-            Prefetch(
-                "course__instructors",
-                queryset=User.objects.only("id", "username", "name", "email"),
-            )
-        )
+    wishlist = render_cards(
+        Course.objects.published()
+        .for_cards()
+        .filter(wishlisted_by__user=user)
+        .order_by("-wishlisted_by__created", "-id")
     )
     certificate_by_course = {c.course_id: c for c in certificates}
     for enrollment in enrollments:
@@ -260,10 +254,10 @@ def complete(request, slug, lesson_slug):
 @login_required
 def review(request, slug):
     course = _published_course_or_404(slug)
-    if not _enrollment(request.user, course):
+    if not services.may_review(request.user, course):
+        if course.is_taught_by(request.user):
+            raise PermissionDenied(_("Instructors cannot review their own course."))
         raise PermissionDenied(_("Only learners enrolled in the course can review it."))
-    if course.is_taught_by(request.user):
-        raise PermissionDenied(_("Instructors cannot review their own course."))
     existing = Review.objects.filter(user=request.user, course=course).first()
     form = ReviewForm(request.POST, instance=existing)
     if not form.is_valid():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,19 +51,19 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "nested_admin",
+    "core",
     "users",
     "courses",
     "learning",
-    "learning_platform.cache.PageCacheConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A session cookie that is not a session key never reaches the session store (security).
-    "learning_platform.middleware.MalformedSessionCookieMiddleware",
-    # Anonymous catalog pages from the cache, before sessions/auth run (learning_platform/cache.py).
-    "learning_platform.cache.AnonymousPageCacheMiddleware",
+    "core.middleware.MalformedSessionCookieMiddleware",
+    # Anonymous catalog pages from the cache, before sessions/auth run (core/cache.py).
+    "core.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so its process_exception runs first: database down → friendly 503 page.
-    "learning_platform.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "learning_platform.urls"
@@ -86,15 +87,12 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "libraries": {
-                "images": "learning_platform.templatetags.images",
-                "site_urls": "learning_platform.templatetags.site_urls",
-            },
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "learning_platform.context_processors.site",
+                "core.context_processors.site",
+                "courses.context_processors.hooks",
             ],
         },
     },
@@ -117,23 +115,38 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
+# "default": a table in the database, shared by every worker and server: allauth's rate limits
+# hold across them and keep working when Redis is away. "pages": whole anonymous pages and course
+# cards (core.cache): Redis when REDIS_URL is set, else a bounded local-memory cache in each
+# process; both are keyed on versions kept in the database, so every copy stays current.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_PAGES_MAX_ENTRIES = env.int("CACHE_PAGES_MAX_ENTRIES", default=2000)
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            # RedisCache that degrades to misses when Redis is down (learning_platform/redis_cache.py).
-            "BACKEND": "learning_platform.redis_cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="lp"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    _pages_cache = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="lp"),
+        "OPTIONS": {
+            # Redis down: reads miss and writes are skipped, the site keeps serving.
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
     }
-    # Sessions read from Redis and are written through to the database, so nothing is lost.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _pages_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": CACHE_PAGES_MAX_ENTRIES},
+    }
+CACHES = {
+    # The table is core.models.CacheEntry, created by migrate.
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"},
+    "pages": _pages_cache,
+}
+# Sessions in the database: one indexed read per signed-in request, nothing to lose in an outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHE_PAGE_SECONDS = env.int("CACHE_PAGE_SECONDS", default=300)
-# What every visitor shares, signed in or not: facet counts, pages of results, course cards.
 CACHE_FRAGMENT_SECONDS = env.int("CACHE_FRAGMENT_SECONDS", default=300)
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -203,6 +216,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Attachments and uploaded lesson videos: never under a public URL; served by a view that checks
 # enrolment (learning/views_files.py).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=5000)
 # `manage.py loaddata demo` finds fixtures/demo.json from any working directory.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -227,12 +241,12 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    _private_storage = {"BACKEND": "learning_platform.storage.PrivateFileSystemStorage"}
+    _private_storage = {"BACKEND": "core.storage.PrivateFileSystemStorage"}
 STORAGES = {
     "default": _media_storage,
     "private": _private_storage,
     "staticfiles": {
-        "BACKEND": "learning_platform.storage.StaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -246,6 +260,31 @@ IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 10
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=40_000_000)
 VIDEO_UPLOAD_MAX_BYTES = env.int("VIDEO_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
 ATTACHMENT_UPLOAD_MAX_BYTES = env.int("ATTACHMENT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+
+# --- How the apps plug into each other ---------------------------------------------------------
+# Catalog pages (courses) show learner state through templates that learning provides: courses'
+# templates include these names and never load learning's tags (see core context processor).
+CATALOG_TEMPLATE_HOOKS = {
+    "card_action": "learning/hooks/card_action.html",
+    "course_sidebar": "learning/hooks/course_sidebar.html",
+    "course_reviews": "learning/hooks/course_reviews.html",
+}
+# Lesson and attachment pages are learning's views; instructor pages are the catalog's: the
+# models below link to them without reversing a name of an app above their own.
+ABSOLUTE_URL_OVERRIDES = {
+    "courses.lesson": lambda lesson: reverse(
+        "learning:lesson", kwargs={"slug": lesson.course.slug, "lesson_slug": lesson.slug}
+    ),
+    "courses.attachment": lambda attachment: reverse(
+        "learning:attachment",
+        kwargs={
+            "slug": attachment.lesson.course.slug,
+            "lesson_slug": attachment.lesson.slug,
+            "pk": attachment.pk,
+        },
+    ),
+    "users.user": lambda user: reverse("courses:instructor", kwargs={"username": user.username}),
+}
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,9 +1,12 @@
+import re
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from . import views
+from core import views as core_views
+from courses import views as course_views
 
 # Admin login goes through allauth, so its rate limits and verified-email rules apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,16 +14,17 @@ admin.site.site_header = f"{settings.SITE_NAME} studio"
 admin.site.site_title = f"{settings.SITE_NAME} studio"
 admin.site.index_title = "Your courses"
 
-handler400 = "learning_platform.views.error_400"
-handler403 = "learning_platform.views.error_403"
-handler404 = "learning_platform.views.error_404"
-handler500 = "learning_platform.views.error_500"
+handler400 = "core.views.error_400"
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("", course_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", course_views.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", course_views.sitemap_section, name="sitemap-section"),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("accounts/", include("allauth.urls")),
@@ -28,8 +32,8 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("learning.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Uploaded files on one machine (object storage serves its own from its own address).
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", core_views.media)
+    )

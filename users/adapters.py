@@ -8,6 +8,7 @@ from allauth.core import context, ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -29,6 +30,20 @@ class AccountAdapter(DefaultAccountAdapter):
                 "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=site.domain),
             }
         return super().render_mail(template_prefix, email, context, headers)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # The address alone: allauth adds the host (with its port), so varying the Host header
+        # gave an attacker fresh attempts.
+        return credentials.get("email", credentials.get("username", "")).strip().lower()
+
+    def pre_authenticate(self, request, **credentials):
+        """Too many failed logins for an address: a 429 page (allauth shows a form error)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            raise ImmediateHttpResponse(ratelimit.respond_429(request)) from None
 
     def populate_username(self, request, user):
         # allauth would make one from the email; User.save() derives it from the display name.

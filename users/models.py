@@ -2,12 +2,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from learning_platform.uploads import ValidatedImageField
+from core.uploads import ValidatedImageField
 
 INSTRUCTORS_GROUP = "Instructors"
 
@@ -98,9 +97,6 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name
-
-    def get_absolute_url(self):
-        return reverse("courses:instructor", kwargs={"username": self.username})
 
     @property
     def is_instructor(self):

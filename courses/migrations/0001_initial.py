@@ -3,7 +3,7 @@
 import courses.models
 import courses.validators
 import django.db.models.deletion
-import learning_platform.uploads
+import core.uploads
 from django.db import migrations, models
 
 
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=220, unique=True, verbose_name='slug')),
                 ('subtitle', models.CharField(blank=True, max_length=250, verbose_name='subtitle')),
                 ('description', models.TextField(blank=True, help_text='Markdown: **bold**, _italic_, lists, links, code.', verbose_name='description')),
-                ('cover_image', learning_platform.uploads.ValidatedImageField(blank=True, max_size=(1280, 720), upload_to='covers/', verbose_name='cover image')),
+                ('cover_image', core.uploads.ValidatedImageField(blank=True, max_size=(1280, 720), upload_to='covers/', verbose_name='cover image')),
                 ('level', models.CharField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced'), ('all', 'All levels')], default='all', max_length=20, verbose_name='level')),
                 ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('fr', 'Français'), ('de', 'Deutsch'), ('pt', 'Português'), ('it', 'Italiano')], default='en', max_length=8, verbose_name='language')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='status')),

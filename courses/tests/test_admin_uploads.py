@@ -354,11 +354,13 @@ def test_studio_links_an_attachment_to_the_protected_download(instructor_client,
     assert b"".join(response.streaming_content) == b"%PDF-1.4 demo"
 
 
-def test_studio_links_an_uploaded_video_to_the_protected_stream(instructor_client, own_course):
+def test_studio_links_an_uploaded_video_to_its_lesson_page(instructor_client, own_course):
     lesson = own_course.lessons.first()
     post_lesson(instructor_client, lesson, kind="video", video_file=upload("intro.mp4", MP4_HEAD))
     lesson.refresh_from_db()
     page = instructor_client.get(reverse("admin:courses_lesson_change", args=[lesson.pk]))
-    assert f'href="{lesson.get_video_url()}"' in page.text
+    assert f'href="{lesson.get_absolute_url()}"' in page.text
     assert "/private-media-is-not-served/" not in page.text
-    assert instructor_client.get(lesson.get_video_url()).status_code == 200
+    video = reverse("learning:lesson_video", args=[own_course.slug, lesson.slug])
+    assert video in instructor_client.get(lesson.get_absolute_url()).text
+    assert instructor_client.get(video).status_code == 200

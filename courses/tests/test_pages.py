@@ -154,8 +154,9 @@ def test_unknown_course_is_404(client):
 
 
 def test_json_ld_is_a_course_with_provider_and_rating(client):
-    course = CourseFactory(title='Quotes " and </script> tags')
-    Course.objects.filter(pk=course.pk).update(rating_average="4.50", rating_count=12)
+    course = CourseFactory(
+        title='Quotes " and </script> tags', rating_average="4.50", rating_count=12
+    )
     data = json_ld(client.get(course.get_absolute_url()))
     assert data["@type"] == "Course"
     assert data["name"] == 'Quotes " and </script> tags'
@@ -240,8 +241,7 @@ def test_unknown_instructor_is_404(client):
 
 def test_home_shows_search_categories_featured_and_newest(client):
     CategoryFactory(name="Design")
-    best = CourseFactory(title="Best rated")
-    Course.objects.filter(pk=best.pk).update(rating_average="4.9", rating_count=10)
+    CourseFactory(title="Best rated", rating_average="4.9", rating_count=10)
     CourseFactory(title="Fresh course")
     CourseFactory(title="Draft course", status=Course.Status.DRAFT)
     response = client.get(reverse("home"))
@@ -260,10 +260,12 @@ def _grow_catalog(count, instructor, co_teacher):
     parent = CategoryFactory(slug="parent")
     child = CategoryFactory(slug="child", parent=parent)
     for number in range(count):
-        course = CourseFactory(
-            category=child if number % 2 else parent, instructors=[instructor, co_teacher]
+        CourseFactory(
+            category=child if number % 2 else parent,
+            instructors=[instructor, co_teacher],
+            rating_average="4.2",
+            rating_count=3,
         )
-        Course.objects.filter(pk=course.pk).update(rating_average="4.2", rating_count=3)
 
 
 QUERY_BUDGET = {"home": 12, "list": 12, "category": 12, "detail": 20, "instructor": 12}
@@ -302,9 +304,8 @@ def test_related_courses_include_the_category_family_same_category_first(client)
     web = CategoryFactory(slug="web", parent=parent)
     data = CategoryFactory(slug="data", parent=parent)
     course = CourseFactory(category=web)
-    cousin = CourseFactory(title="Cousin", category=data)
+    CourseFactory(title="Cousin", category=data, enrollment_count=5)
     sibling = CourseFactory(title="Sibling", category=web)
-    Course.objects.filter(pk=cousin.pk).update(rating_average="5.0", rating_count=5)
     response = client.get(course.get_absolute_url())
     assert [c.title for c in response.context["related_courses"]] == [sibling.title, "Cousin"]
 

@@ -139,23 +139,3 @@ def test_learner_pages_cost_constant_queries(
     learner_client, catalog, name, django_assert_max_num_queries
 ):
     assert_constant(learner_client, catalog, LEARNER_URLS[name], django_assert_max_num_queries)
-
-
-# With the shared fragments warm (as in production), a catalog page reads only the page's own
-# object (category, course, instructor) and what is the visitor's: the session, the user, their
-# enrolled and wishlisted course ids; on a course page also their enrolment box and review.
-WARM_MAX = {"anonymous": 1, "signed in": 5}
-COURSE_BOX = 5
-
-
-@pytest.mark.parametrize("name", CATALOG_URLS)
-@pytest.mark.parametrize("who", WARM_MAX)
-def test_catalog_pages_from_warm_fragments_cost_almost_no_queries(
-    client, learner, catalog, settings, name, who, django_assert_max_num_queries
-):
-    settings.CACHE_FRAGMENT_SECONDS = 60
-    if who == "signed in":
-        client.force_login(learner)
-    catalog.grow_to(SMALL)
-    bound = WARM_MAX[who] + (COURSE_BOX if (name, who) == ("course", "signed in") else 0)
-    count_queries(client, CATALOG_URLS[name](catalog), django_assert_max_num_queries, bound)

@@ -11,12 +11,10 @@ the request, so a page of N cards costs the same two queries whatever N is.
 
 from django import template
 from django.db.models import Count
-from django.template.loader import render_to_string
 
 from learning import services
 from learning.forms import ReviewForm
 from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
-from learning_platform.cache import catalog_cached
 
 register = template.Library()
 
@@ -121,26 +119,23 @@ def course_reviews(context, course):
     request = _request_of(context)
     user = request.user if request else None
     signed_in = bool(user and user.is_authenticated)
-    can_review = (
-        signed_in
-        and course.pk in learner_state(request).enrolled
-        and course.is_published
-        and not course.is_taught_by(user)
+    can_review = signed_in and services.may_review(
+        user, course, enrolled=course.pk in learner_state(request).enrolled
     )
     own_review = Review.objects.filter(user=user, course=course).first() if can_review else None
     return {
         "course": course,
         "request": request,
         "signed_in": signed_in,
-        "shared": catalog_cached("course-reviews", (course.pk,), lambda: _shared_reviews(course)),
+        **_reviews(course),
         "own_review": own_review,
         "can_review": can_review,
         "form": ReviewForm(instance=own_review) if can_review else None,
     }
 
 
-def _shared_reviews(course) -> dict:
-    """The rating distribution and the latest reviews, rendered: the same for every visitor."""
+def _reviews(course) -> dict:
+    """The rating distribution and the latest reviews."""
     counts = dict(
         Review.objects.filter(course=course)
         .order_by()
@@ -165,11 +160,7 @@ def _shared_reviews(course) -> dict:
             "user__name", "user__username", "user__email", "user__avatar",
         )[:REVIEWS_SHOWN]
     )  # fmt: skip
-    context = {"course": course, "total": total, "distribution": distribution}
-    return {
-        "summary_html": render_to_string("learning/includes/review_summary.html", context),
-        "list_html": render_to_string("learning/includes/review_list.html", {"reviews": reviews}),
-    }
+    return {"total": total, "distribution": distribution, "reviews": reviews}
 
 
 @register.filter

@@ -268,7 +268,7 @@ def test_over_long_login_is_a_form_error(client):
 
 @pytest.mark.parametrize("cookie", ["\x00abcdefgh", "a" * 200, "ABCDEFGHIJ", "short", "../../x"])
 def test_a_malformed_session_cookie_is_ignored_before_the_session_store(rf, cookie):
-    from learning_platform.middleware import MalformedSessionCookieMiddleware
+    from core.middleware import MalformedSessionCookieMiddleware
 
     seen = {}
     request = rf.get("/")
@@ -278,7 +278,7 @@ def test_a_malformed_session_cookie_is_ignored_before_the_session_store(rf, cook
 
 
 def test_a_well_formed_session_cookie_is_kept(rf):
-    from learning_platform.middleware import MalformedSessionCookieMiddleware
+    from core.middleware import MalformedSessionCookieMiddleware
 
     seen = {}
     request = rf.get("/")
@@ -290,7 +290,7 @@ def test_a_well_formed_session_cookie_is_kept(rf):
 def test_a_nul_byte_refused_by_postgresql_is_a_400_not_a_500(rf):
     from django.db import DataError
 
-    from learning_platform.middleware import DatabaseUnavailableMiddleware
+    from core.middleware import DatabaseUnavailableMiddleware
 
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
     error = DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")

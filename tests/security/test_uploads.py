@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.uploads import safe_filename
 from courses.models import Attachment, attachment_path, lesson_video_path
 from courses.tests.factories import LessonFactory
 from courses.validators import validate_attachment, validate_video_file
-from learning_platform.uploads import safe_filename
 
 pytestmark = pytest.mark.django_db
 

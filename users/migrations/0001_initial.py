@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.functions.text
 import django.utils.timezone
-import learning_platform.uploads
+import core.uploads
 import users.models
 from django.db import migrations, models
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(blank=True, max_length=120, verbose_name='display name')),
                 ('headline', models.CharField(blank=True, max_length=160, verbose_name='headline')),
                 ('bio', models.TextField(blank=True, max_length=4000, verbose_name='bio')),
-                ('avatar', learning_platform.uploads.ValidatedImageField(blank=True, max_size=(512, 512), upload_to='avatars/', verbose_name='avatar')),
+                ('avatar', core.uploads.ValidatedImageField(blank=True, max_size=(512, 512), upload_to='avatars/', verbose_name='avatar')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],

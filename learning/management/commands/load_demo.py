@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files import File
 from django.core.files.storage import storages
-from django.core.management import BaseCommand, CommandError, call_command, get_commands
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F, Max
@@ -103,8 +103,7 @@ class Command(BaseCommand):
                 call_command("loaddata", "demo", verbosity=0)
                 days = bring_dates_forward()
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded (dates moved {days} days on)."))
-            if "rebuild_search_index" in get_commands():
-                call_command("rebuild_search_index", verbosity=0)
+            call_command("rebuild_catalog", verbosity=0)
 
         copied = install_demo_files()
         if copied:

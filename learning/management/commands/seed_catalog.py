@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management import BaseCommand, CommandError, call_command, get_commands
+from django.core.management import BaseCommand, CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
@@ -162,8 +162,13 @@ class Command(BaseCommand):
             instructors = self.users("instructor", n_instructors, staff=True)
             learners = self.users("learner", n_learners)
             courses = self.courses(n_courses, categories, instructors, learners)
-        if "rebuild_search_index" in get_commands():
-            call_command("rebuild_search_index", verbosity=0)
+        call_command("rebuild_catalog", verbosity=0)
+        analyzed = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(
+            f"ANALYZE: planner statistics gathered in {time.monotonic() - analyzed:.1f}s."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {len(courses)} courses, {len(instructors)} instructors, "

@@ -4,14 +4,18 @@ are stored; other files are checked against an allow-list of types and a size ca
 import io
 import os
 import re
+import secrets
 import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
+
+from .renditions import make_renditions
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 
@@ -78,9 +82,9 @@ def reencode_image(upload, *, max_size: tuple[int, int]):
     stem = safe_filename(
         os.path.splitext(getattr(upload, "name", "") or "image")[0], default="image"
     )
-    return InMemoryUploadedFile(
-        buffer, None, f"{stem}.webp", "image/webp", buffer.getbuffer().nbytes, None
-    )
+    # A random part: a name is never used again for other content (its URL may be kept forever).
+    name = f"{stem[:60]}-{secrets.token_hex(4)}.webp"
+    return InMemoryUploadedFile(buffer, None, name, "image/webp", buffer.getbuffer().nbytes, None)
 
 
 class ValidatedImageFormField(forms.ImageField):
@@ -103,8 +107,19 @@ class ValidatedImageFormField(forms.ImageField):
         return reencode_image(upload, max_size=self.max_size)
 
 
+class ImageWithRenditionsFieldFile(ImageFieldFile):
+    """A stored image that makes its renditions as soon as it is saved (core.renditions)."""
+
+    def save(self, name, content, save=True):
+        super().save(name, content, save=save)
+        make_renditions(self)
+
+
 class ValidatedImageField(models.ImageField):
-    """Model ImageField whose forms (site and admin) validate and re-encode uploads."""
+    """Model ImageField whose forms (site and admin) validate and re-encode uploads, and whose
+    files come with their renditions."""
+
+    attr_class = ImageWithRenditionsFieldFile
 
     def __init__(self, *args, max_size=(1600, 1600), **kwargs):
         self.max_size = tuple(max_size)

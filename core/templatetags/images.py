@@ -2,7 +2,7 @@
 
 from django import template
 
-from learning_platform.renditions import rendition_url
+from core.renditions import rendition_url
 
 register = template.Library()
 

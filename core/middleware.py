@@ -44,7 +44,7 @@ STORAGE_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def bad_request(request) -> HttpResponse:
-    from learning_platform.views import error_400
+    from core.views import error_400
 
     return error_400(request)
 
