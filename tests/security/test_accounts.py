@@ -10,10 +10,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
+from core.models import CacheEntry
 from users.models import User
 from users.tests.factories import InstructorFactory, UserFactory
-
-from core.models import CacheEntry
 
 from .helpers import BASE_DIR
 
