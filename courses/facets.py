@@ -42,6 +42,7 @@ def cells_of(course_ids) -> set[tuple]:
     )
 
 
+@transaction.atomic
 def recount_cells(cells) -> None:
     """Set each cell's row to the number of published courses in it (no row when none).
 

@@ -2,7 +2,7 @@
 
 - `update_search_vector(course_ids)` re-indexes courses (title A, subtitle B, category and
   instructor names C, description D); signals and services call it after a write that changes
-  those texts, `manage.py rebuild_search_index` redoes everything.
+  those texts, `manage.py rebuild_catalog` redoes everything.
 - `matches(q)` gives the SQL that finds what q matches (used by courses.catalog).
 """
 

@@ -84,8 +84,7 @@ def nojs_page(new_context):
 # --- Site --------------------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _e2e_site(settings, live_server):
-    """The live server also serves uploads (DEBUG is off in tests) from the per-test MEDIA_ROOT."""
-    settings.ROOT_URLCONF = "e2e.urls"
+    """The live server as production runs it (uploads come from the site's own media view)."""
     settings.ALLOWED_HOSTS = ["*"]
     # allauth's per-IP limits would trip: every request of the run comes from 127.0.0.1.
     settings.ACCOUNT_RATE_LIMITS = False

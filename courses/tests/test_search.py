@@ -134,7 +134,7 @@ def test_deleted_course_leaves_the_index():
             assert cursor.fetchone()[0] == 0
 
 
-def test_rebuild_search_index_command(capsys):
+def test_rebuild_catalog_command(capsys):
     CourseFactory(title="Elixir")
     Course.objects.update(title="Erlang")  # a bulk update bypasses signals
     assert search("erlang") == []

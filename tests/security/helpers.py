@@ -3,16 +3,11 @@
 import functools
 import json
 import os
-import socket
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import pytest
-
 BASE_DIR = Path(__file__).resolve().parents[2]
-REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 6
 
 # Every setting that decides how the site defends itself in production.
 SECURITY_SETTINGS = [
@@ -79,29 +74,3 @@ def apply_production_settings(settings, **extra_env):
     for name, value in production_settings(**extra_env).items():
         setattr(settings, name, value)
     settings.ALLOWED_HOSTS = ["learn.example.com", "testserver"]
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def use_redis_cache(settings):
-    """Point the default cache at Redis db 6 with a key prefix of its own (no flush needed).
-
-    Redis runs on every development machine and in CI, so an unreachable server is a failure,
-    not a skip: rate limits are only meaningful when shared between processes.
-    """
-    if not redis_reachable():
-        pytest.fail("Redis is not reachable on 127.0.0.1:6379 (needed for shared rate limits)")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
-            "KEY_PREFIX": f"sec-{uuid.uuid4().hex}",
-            "TIMEOUT": 300,
-        }
-    }
