@@ -17,8 +17,13 @@ JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def course_summary(course, length=160):
-    text = course.subtitle or strip_tags(markdown(course.description))
-    return Truncator(" ".join(text.split())).chars(length)
+    """The subtitle, or the start of the description as plain text (memoised on the course:
+    the meta description and the JSON-LD both need it)."""
+    text = getattr(course, "_plain_summary", None)
+    if text is None:
+        text = course.subtitle or strip_tags(markdown(course.description))
+        course._plain_summary = text = " ".join(text.split())
+    return Truncator(text).chars(length)
 
 
 def iso_duration(minutes):

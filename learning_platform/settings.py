@@ -216,7 +216,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Attachments and uploaded lesson videos: never under a public URL; served by a view that checks
 # enrolment (learning/views_files.py).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
-SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=5000)
+SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=1000)
 # `manage.py loaddata demo` finds fixtures/demo.json from any working directory.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -1,6 +1,10 @@
 """Template helpers for catalog pages: durations, rating stars, list fields."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -18,18 +22,40 @@ def duration(minutes):
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
-@register.inclusion_tag("courses/includes/rating_stars.html")
+STAR_ICONS = {"full": "bi-star-fill", "half": "bi-star-half", "empty": "bi-star"}
+
+
+@register.simple_tag
 def rating_stars(average, count=None):
+    """An average rating as five stars (whole, half or empty), its figure and the count."""
+    if not count:
+        return mark_safe('<span class="text-body-secondary small">No ratings yet</span>')
     average = float(average or 0)
-    stars = []
-    for position in range(1, 6):
-        if average >= position - 0.25:
-            stars.append("full")
-        elif average >= position - 0.75:
-            stars.append("half")
-        else:
-            stars.append("empty")
-    return {"average": average, "count": count, "stars": stars}
+    stars = format_html_join(
+        "",
+        '<i class="bi {}"></i>',
+        (
+            (
+                STAR_ICONS[
+                    "full" if average >= n - 0.25 else "half" if average >= n - 0.75 else "empty"
+                ],
+            )
+            for n in range(1, 6)
+        ),
+    )
+    figure = Decimal(str(average)).quantize(Decimal("0.1"), ROUND_HALF_UP)  # as |floatformat:1
+    return format_html(
+        '<span class="rating d-inline-flex align-items-center gap-1" title="Rated {} out of 5">'
+        '<span class="fw-semibold">{}</span>'
+        '<span class="stars text-warning" aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">Rated {} out of 5</span>'
+        '<span class="text-body-secondary">({})</span></span>',
+        figure,
+        figure,
+        stars,
+        figure,
+        count,
+    )
 
 
 @register.filter
