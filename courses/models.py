@@ -278,6 +278,20 @@ def public_instructors():
     )
 
 
+class TitleWord(models.Model):
+    """A word of a course title: what "Did you mean …?" offers when a search finds nothing.
+    Words are added as titles are saved; `manage.py rebuild_catalog` drops the ones no title
+    has any more."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("title word")
+
+    def __str__(self):
+        return self.word
+
+
 class CourseInstructor(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)

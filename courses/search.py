@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
-from .models import Category, Course, CourseInstructor
+from .models import Category, Course, CourseInstructor, TitleWord
 
 SEARCH_CONFIG = "english"
 FTS_TABLE = "courses_course_fts"
@@ -120,6 +120,60 @@ def _update_sqlite(course_ids):
                 "VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
+
+
+# --- "did you mean" ------------------------------------------------------------------------
+
+TITLE_WORD = re.compile(r"[^\W\d_]{3,60}")
+LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüñß"
+
+
+def title_words(titles) -> set[str]:
+    """The lowercase words (three letters or more) of these titles."""
+    return {word.lower() for title in titles for word in TITLE_WORD.findall(title or "")}
+
+
+def add_title_words(titles) -> None:
+    TitleWord.objects.bulk_create(
+        [TitleWord(word=word) for word in sorted(title_words(titles))], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def rebuild_title_words() -> None:
+    TitleWord.objects.all().delete()
+    titles = Course.objects.published().values_list("title", flat=True).iterator(chunk_size=CHUNK)
+    add_title_words(titles)
+
+
+def _one_edit_away(word) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away from word."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    inserts = {a + c + b for a, b in splits for c in LETTERS}
+    return deletes | transposes | replaces | inserts
+
+
+def suggest(q) -> str | None:
+    """A query like q whose unknown words are replaced by title words one typo away ("pyton" →
+    "python"), or None when there is nothing to offer."""
+    words = [word for group in query_groups(q) for word in group][:FTS_MAX_TERMS]
+    known = set(TitleWord.objects.filter(word__in=words).values_list("word", flat=True))
+    corrected, changed = [], False
+    for word in words:
+        if word in known or len(word) < PREFIX_MIN_LENGTH:
+            corrected.append(word)
+            continue
+        candidates = _one_edit_away(word)
+        found = sorted(TitleWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+        if found:
+            corrected.append(found[0])
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else None
 
 
 # --- querying ------------------------------------------------------------------------------

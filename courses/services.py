@@ -12,6 +12,7 @@ from core.cache import CATALOG, invalidate
 
 from .facets import keeping_cells
 from .models import Course, Lesson
+from .search import add_title_words
 
 
 @transaction.atomic
@@ -70,6 +71,7 @@ def publish(course: Course) -> Course:
         Course.objects.filter(pk=course.pk).update(
             status=course.status, published_at=course.published_at, updated=timezone.now()
         )
+    add_title_words([course.title])
     invalidate(CATALOG)
     return course
 

@@ -10,7 +10,7 @@ from core.cache import CATALOG, invalidate
 
 from . import facets
 from .models import Attachment, Category, Course, CourseInstructor, Lesson, Section
-from .search import update_search_vector
+from .search import add_title_words, update_search_vector
 
 NAME_FIELDS = {"name", "username"}
 # What catalog pages show of a person: a change to anything else (a login) changes no page.
@@ -28,6 +28,8 @@ def course_cells_before(sender, instance, **kwargs):
 def course_saved(sender, instance, **kwargs):
     facets.recount_cells(getattr(instance, "_cells_before", set()) | facets.cells_of([instance.pk]))
     update_search_vector([instance.pk])
+    if instance.status == Course.Status.PUBLISHED:
+        add_title_words([instance.title])
     invalidate(CATALOG)
 
 

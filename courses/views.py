@@ -17,13 +17,14 @@ from django.views.generic import DetailView, TemplateView
 from core.cache import CATALOG, cache_page_for_anonymous, course_version
 from users.models import User
 
-from . import catalog, seo
+from . import catalog, search, seo
 from .cards import render_cards
 from .forms import PAGE_SIZES, SORTS, CatalogFilters, category_tree
 from .models import CatalogCell, Category, Course, Lesson, Section, public_instructors
 from .sitemaps import SITEMAPS
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+HOME_CARDS = 8
 # The query parameters list pages read; a search (q) is never kept whole: every one differs.
 LIST_PARAMS = {"category", "level", "language", "duration", "rating", "sort", "page", "per_page"}
 
@@ -52,21 +53,30 @@ def page_of(count, number, per_page):
 @cache_page_for_anonymous(depends_on=on_catalog, params=())
 @require_safe
 def home(request):
+    """Top-level categories, the best rated and the newest courses (no course in both), and
+    the catalog's size for the hero."""
     published = Course.objects.published()
     featured = list(
         published.filter(rating_count__gt=0)
         .order_by("-rating_average", "-rating_count", "-id")
-        .values_list("pk", flat=True)[:8]
+        .values_list("pk", flat=True)[:HOME_CARDS]
     )
-    newest = list(published.order_by("-published_at", "-id").values_list("pk", flat=True)[:8])
+    newest = list(
+        published.exclude(pk__in=featured)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[:HOME_CARDS]
+    )
     cards = {card.pk: card for card in cards_in_order([*featured, *newest])}
+    categories = top_categories_with_counts()
     return render(
         request,
         "home.html",
         {
             "featured_courses": [cards[pk] for pk in featured if pk in cards],
             "newest_courses": [cards[pk] for pk in newest if pk in cards],
-            "categories": top_categories_with_counts(),
+            "categories": categories,
+            "course_count": sum(category.course_count for category in categories),
+            "instructor_count": User.objects.instructors().count(),
         },
     )
 
@@ -129,6 +139,7 @@ class CourseListView(TemplateView):
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2),
             query_without_page=filters.querystring(),
             result_count=counts["total"],
+            suggestion=search.suggest(filters.q) if filters.q and not counts["total"] else None,
             sorts=sorts,
             page_sizes=PAGE_SIZES,
             **kwargs,

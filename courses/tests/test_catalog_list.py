@@ -247,3 +247,21 @@ def test_catalog_works_as_a_plain_get_form(client):
     text = client.get(LIST).text
     assert re.search(r'<form method="get" action="/courses/"', text)
     assert 'name="per_page"' in text
+
+
+def test_filters_are_folded_on_phones_from_the_first_paint(client):
+    # No script folds them after load (the layout would jump): a collapse, open on large screens.
+    CourseFactory()
+    text = client.get(LIST).text
+    assert 'class="collapse d-lg-block" id="catalog-filters"' in text
+    assert 'data-bs-target="#catalog-filters"' in text
+
+
+def test_the_results_have_a_heading_between_the_page_title_and_the_cards(client):
+    CourseFactory(title="Heading order")
+    text = client.get(LIST).text
+    assert (
+        text.index("<h1")
+        < text.index('<h2 class="visually-hidden">Courses</h2>')
+        < text.index("<h3")
+    )

@@ -334,3 +334,28 @@ def test_category_page_survives_bad_input(client, params):
     response = client.get(reverse("courses:category", args=["c"]), params)
     assert response.status_code == 200
     assert "<b>x</b>" not in response.text
+
+
+def test_home_never_shows_a_course_in_both_sections(client):
+    for number in range(5):
+        CourseFactory(title=f"Rated {number}", rating_average="4.5", rating_count=2)
+    CourseFactory(title="Unrated newcomer")
+    response = client.get(reverse("home"))
+    featured = {card.pk for card in response.context["featured_courses"]}
+    newest = {card.pk for card in response.context["newest_courses"]}
+    assert len(featured) == 5
+    assert not featured & newest
+    assert [card.title for card in response.context["newest_courses"]] == ["Unrated newcomer"]
+
+
+def test_home_hero_says_how_many_courses_and_instructors_there_are(client, instructor):
+    CourseFactory.create_batch(3, instructors=[instructor])
+    CourseFactory(status=Course.Status.DRAFT, published_at=None, instructors=[instructor])
+    text = client.get(reverse("home")).text
+    assert "<strong>3</strong> courses" in text
+    assert "<strong>1</strong> instructor" in text
+
+
+def test_home_sections_scroll_sideways_on_phones(client):
+    CourseFactory(rating_average="4.5", rating_count=2)
+    assert "card-scroller" in client.get(reverse("home")).text

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from courses.catalog import Selection
 from courses.models import Course, CourseInstructor
-from courses.search import fts_query, pg_tsquery, update_search_vector
+from courses.search import fts_query, pg_tsquery, suggest, update_search_vector
 from courses.tests.factories import CategoryFactory, CourseFactory
 from users.tests.factories import InstructorFactory
 
@@ -199,3 +199,37 @@ def test_filters_combine_with_search(client):
     assert titles(response) == ["Python experts"]
     level_counts = {value: count for value, _l, count, _s in response.context["facets"]["level"]}
     assert level_counts["beginner"] == 1
+
+
+def test_a_search_says_what_it_searched_for_in_its_heading(client):
+    CourseFactory(title="Practical Python")
+    response = client.get(LIST, {"q": "python"})
+    assert "Results for “python”" in response.text
+
+
+def test_a_typo_that_finds_nothing_is_offered_the_closest_title_word(client):
+    CourseFactory(title="Python for Data")
+    response = client.get(LIST, {"q": "pyton"})
+    assert response.context["result_count"] == 0
+    assert "Did you mean" in response.text
+    assert f'href="{LIST}?q=python"' in response.text
+
+
+def test_only_unknown_words_are_corrected():
+    CourseFactory(title="Statistics with Python")
+    assert suggest("statistics pyton") == "statistics python"
+    assert suggest("statistics python") is None
+    assert suggest("zzzzzz") is None
+
+
+def test_draft_titles_are_never_suggested():
+    CourseFactory(title="Secret Kubernetes", status=Course.Status.DRAFT, published_at=None)
+    assert suggest("kubernetis") is None
+
+
+def test_rebuild_catalog_forgets_words_no_title_has_any_more():
+    course = CourseFactory(title="Haskell Basics")
+    Course.objects.filter(pk=course.pk).update(title="Elm Basics")
+    call_command("rebuild_catalog")
+    assert suggest("haskel") is None
+    assert suggest("elmm") == "elm"

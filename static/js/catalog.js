@@ -1,16 +1,18 @@
-// Catalog niceties; the GET form works without them.
+// Catalog niceties; the GET form works without them (its Apply button is the plain path).
 (function () {
   "use strict";
   var form = document.getElementById("catalog-form");
   if (!form) { return; }
-  // Filters start folded on phones (the <details> is open without JavaScript).
-  var filters = document.getElementById("catalog-filters");
-  if (filters && window.matchMedia("(max-width: 991.98px)").matches) {
-    filters.removeAttribute("open");
-  }
-  // (Changing the sort or page size applies it at once: site.js, data-autosubmit.)
-  // Submitting from page 3 starts again at page 1; drop empty radio values from the URL.
+  // Ticking a filter applies it at once, as changing the sort does (site.js, data-autosubmit).
+  form.addEventListener("change", function (event) {
+    if (event.target.matches("#catalog-filters input")) {
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    }
+  });
+  // Submitting starts again at page 1; empty values (no search words, "Any") stay out of the URL.
   form.addEventListener("submit", function () {
-    form.querySelectorAll("input[type=radio][value='']").forEach(function (input) { input.disabled = true; });
+    document.querySelectorAll("[form=catalog-form], #catalog-form [name]").forEach(function (field) {
+      if (field.value === "" || (field.type === "radio" && field.value === "")) { field.disabled = true; }
+    });
   });
 })();
