@@ -69,6 +69,11 @@ def build_parser(description: str = __doc__) -> argparse.ArgumentParser:
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--rebuild", action="store_true", help="seed a fresh database")
     parser.add_argument("--prepare", action="store_true", help="only build the database")
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only build the database and print the in-process cold table (no servers, no load)",
+    )
     parser.add_argument("--workdir", type=Path, default=BENCH / "work")
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
     parser.add_argument(
@@ -584,6 +589,14 @@ def main(argv=None) -> int:
         raise SystemExit("gunicorn is missing: run `make install`")
     if args.prepare:
         Bench(args).build_database()
+        return 0
+    if args.cold_only:
+        bench = Bench(args)
+        bench.build_database()
+        cold = bench.cold_table()
+        print(cold_table(cold))
+        for check in cold["targets"]:
+            print(f"- {'✅' if check['ok'] else '❌'} {check['check']}: {check['value']}")
         return 0
     results = Bench(args).run()
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -200,7 +200,9 @@ class CourseDetailView(DetailView):
             section.lesson_list.append(lesson)
             section.total_duration += lesson.duration
         related = catalog.related_ids(course, self.related_count)
+        user = request.user
         return super().get_context_data(
+            can_edit=user.is_authenticated and (user.is_superuser or course.is_taught_by(user)),
             sections=sections,
             related_courses=cards_in_order(related),
             json_ld=seo.course_json_ld(course, request),

@@ -42,11 +42,17 @@ def test_head_requests_are_answered(client, name):
     assert client.head(reverse(name)).status_code == 200
 
 
-def test_footer_offers_the_studio_to_visitors_and_staff_not_to_learners(client, learner):
+def test_footer_offers_the_studio_to_instructors_and_staff_only(client, learner, instructor):
     studio = f'href="{reverse("admin:index")}">Instructor studio</a>'
-    assert studio in client.get(reverse("courses:list")).text
+    assert studio not in client.get(reverse("courses:list")).text
     client.force_login(learner)
     assert studio not in client.get(reverse("courses:list")).text
+    client.force_login(instructor)
+    assert studio in client.get(reverse("courses:list")).text
+
+
+def test_the_footer_links_no_raw_xml(client):
+    assert 'href="/sitemap.xml"' not in client.get(reverse("home")).text
 
 
 def test_404_page_uses_site_layout(client):

@@ -359,3 +359,14 @@ def test_home_hero_says_how_many_courses_and_instructors_there_are(client, instr
 def test_home_sections_scroll_sideways_on_phones(client):
     CourseFactory(rating_average="4.5", rating_count=2)
     assert "card-scroller" in client.get(reverse("home")).text
+
+
+def test_the_course_page_offers_its_instructors_to_edit_it_in_the_studio(
+    client, course_with_lessons, instructor, learner
+):
+    edit = reverse("admin:courses_course_change", args=[course_with_lessons.pk])
+    assert edit not in client.get(course_with_lessons.get_absolute_url()).text
+    client.force_login(learner)
+    assert edit not in client.get(course_with_lessons.get_absolute_url()).text
+    client.force_login(instructor)
+    assert f'href="{edit}"' in client.get(course_with_lessons.get_absolute_url()).text
