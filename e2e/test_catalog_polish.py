@@ -2,8 +2,9 @@
 
 import re
 
-from e2e.conftest import PHONE
 from playwright.sync_api import expect
+
+from e2e.conftest import PHONE
 
 
 def test_ticking_a_filter_applies_it_at_once(context, catalog):
