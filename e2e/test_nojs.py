@@ -68,7 +68,7 @@ def test_wishlist_hearts_on_catalog_cards_post_without_javascript(
     page = nojs_page
     login(learner, page.context)
     page.goto("/courses/")
-    first_card = page.locator(".course-card").first
+    first_card = page.locator(".course-card-cell").first
     title = first_card.locator(".card-title").inner_text().strip()
     first_card.get_by_role("button", name=re.compile(r"add to wishlist", I)).click()
     expect(page).not_to_have_url(re.compile(r"csrfmiddlewaretoken"))

@@ -252,3 +252,21 @@ def test_demo_dates_are_brought_forward_keeping_their_spacing(demo):
         assert enrollment.created <= enrollment.last_activity_at
     for certificate in Certificate.objects.select_related("course"):
         assert certificate.course.published_at <= certificate.issued_at <= timezone.now()
+
+
+def test_loaddata_demo_alone_finds_every_file_it_names(db, settings):
+    """The README's `manage.py loaddata demo` (no load_demo): with the default folders every
+    public and private file a demo row names is already where its storage looks."""
+    settings.MEDIA_ROOT = Path(settings.BASE_DIR) / "media"
+    settings.PRIVATE_MEDIA_ROOT = Path(settings.BASE_DIR) / "private_media"
+    call_command("loaddata", "demo", verbosity=0)
+    checked = 0
+    for model in MODELS:
+        file_fields = [f for f in model._meta.concrete_fields if hasattr(f, "storage")]
+        for row in model.objects.all():
+            for field in file_fields:
+                name = getattr(row, field.attname).name
+                if name:
+                    assert field.storage.exists(name), f"{model.__name__}.{field.name}: {name}"
+                    checked += 1
+    assert checked >= Course.objects.count() + Attachment.objects.count()

@@ -22,7 +22,7 @@ def demo_sources():
     """(folder in the repository, storage alias) for the files the demo fixture names."""
     return [
         (Path(settings.BASE_DIR) / "media" / "demo", "default"),
-        (Path(settings.BASE_DIR) / "fixtures" / "private" / "demo", "private"),
+        (Path(settings.BASE_DIR) / "private_media" / "demo", "private"),
     ]
 
 
@@ -61,8 +61,9 @@ def bring_dates_forward():
 def install_demo_files():
     """Copy the committed demo images and attachments into their storages; returns the count.
 
-    Images live in media/demo/ (already in place with the default MEDIA_ROOT); attachments are
-    lesson downloads, so they live outside the public media folder and go to private storage.
+    Images live in media/demo/ and attachments in private_media/demo/: already in place with the
+    default MEDIA_ROOT and PRIVATE_MEDIA_ROOT (so `loaddata demo` alone finds them); copied when
+    those point elsewhere (object storage, another folder).
     Files already present are left alone, so this is cheap to repeat.
     """
     copied = 0
