@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Review
 
-RATING_CHOICES = [(n, f"{n} ★") for n in range(5, 0, -1)]
+RATING_CHOICES = [(n, f"{n} star{'s' * (n > 1)}") for n in range(1, 6)]
 
 
 class ReviewForm(forms.ModelForm):

@@ -54,6 +54,7 @@
       });
   }
 
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-complete-form]").forEach(function (form) {
       form.addEventListener("submit", onCompleteSubmit);

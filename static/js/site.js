@@ -8,4 +8,41 @@
       target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
     }
   });
+
+  // Wishlist hearts (on every page with course cards) toggle in place: no reload, a phone keeps
+  // its scroll position; the POST form is the path without JavaScript.
+  function onWishlistSubmit(event) {
+    var form = event.target.closest && event.target.closest("[data-wishlist-form]");
+    if (!form || !window.fetch || !window.FormData) return;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var label = data.wishlisted ? "Remove from wishlist" : "Add to wishlist";
+        button.setAttribute("aria-pressed", data.wishlisted ? "true" : "false");
+        button.title = label;
+        var icon = button.querySelector(".bi");
+        icon.classList.toggle("bi-heart-fill", data.wishlisted);
+        icon.classList.toggle("bi-heart", !data.wishlisted);
+        var text = button.querySelector("[data-wishlist-label]");
+        if (text) text.textContent = label;
+      })
+      .catch(function () {
+        form.submit();
+      })
+      .finally(function () {
+        button.disabled = false;
+      });
+  }
+  document.addEventListener("submit", onWishlistSubmit);
 })();
