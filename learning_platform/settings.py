@@ -197,12 +197,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Learnwell <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write when something does not arrive (shown on the "check your email" page).
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.com")
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The site's own words where allauth's differ ("Log in", not "Sign In"): locale/en/.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 # Django 6.0's default today: a URL typed without a scheme (video links) means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

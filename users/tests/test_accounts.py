@@ -170,3 +170,36 @@ def test_username_is_made_from_display_name():
     )
     assert user.username == "ada-lovelace"
     assert twin.username.startswith("ada-lovelace-")
+
+
+def test_account_pages_speak_the_sites_words(client):
+    login = client.get(reverse("account_login")).text
+    assert "<title>\n    Log in" in login or "Log in ·" in login
+    assert "Sign In" not in login
+    assert "Create a free account" in login
+    signup = client.get(reverse("account_signup")).text
+    assert "Sign Up" not in signup
+    assert "Already have an account?" in signup
+
+
+def test_the_page_after_a_new_password_offers_to_log_in(client):
+    response = client.get(reverse("account_reset_password_from_key_done"))
+    assert "Your password is now changed" in response.text
+    assert f'href="{reverse("account_login")}"' in response.text
+
+
+def test_the_check_your_email_page_says_where_to_write(client, settings):
+    settings.SUPPORT_EMAIL = "help@learn.example.com"
+    response = client.get(reverse("account_email_verification_sent"))
+    assert 'href="mailto:help@learn.example.com"' in response.text
+
+
+def test_account_mails_name_the_site_not_the_host(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": "named@example.com", "password1": "a-long-passphrase-42",
+         "password2": "a-long-passphrase-42"},
+    )  # fmt: skip
+    body = mail.outbox[-1].body
+    assert "Thank you for using Learnwell!" in body
+    assert not re.search(r"^testserver$", body, re.MULTILINE)
