@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/learning_platform
 REDIS_LOCAL ?= redis://127.0.0.1:6379/0
 PG_BENCH ?= postgres://postgres@127.0.0.1:5432/lp_bench
 
-.PHONY: install run test test-sqlite test-postgres e2e bench bench-100k soak lint format clean
+.PHONY: install run test test-sqlite test-postgres e2e lighthouse assets bench bench-100k soak lint format clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,18 @@ test-postgres: install
 e2e: install
 	bash e2e/setup.sh
 	$(BIN)/pytest e2e -p no:randomly $(PYTEST_ARGS)
+
+# Lighthouse on the demo served in production mode (writes docs/lighthouse.md); npm tools.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+lighthouse: install node_modules/.installed
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python e2e/lighthouse.py $(LIGHTHOUSE_ARGS)
+
+# Bootstrap's stylesheet reduced to what the templates use (committed; re-run after new classes).
+assets: node_modules/.installed
+	node_modules/.bin/purgecss --config e2e/purgecss.config.cjs
 
 # The benchmark table, then the soak (60 s of load with learners writing); see bench/README.md.
 bench: install
