@@ -118,7 +118,7 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
         "level",
         "lesson_count",
         "enrollment_count",
-        "rating_average",
+        "rating",
         "updated",
     ]
     list_filter = ["status", ("category", admin.RelatedOnlyFieldListFilter), "level", "language"]
@@ -231,6 +231,12 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
         if sees_everything(request.user):
             return [*self.list_display[:2], "instructor_names", *self.list_display[2:]]
         return self.list_display
+
+    @admin.display(description=_("rating"), ordering="-rating_average")
+    def rating(self, course):
+        if not course.rating_count:
+            return "–"
+        return f"{course.rating_average:.1f} ({course.rating_count})"
 
     @admin.display(description=_("instructors"))
     def instructor_names(self, course):

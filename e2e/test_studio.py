@@ -108,6 +108,9 @@ def test_instructor_creates_reorders_uploads_a_cover_publishes_and_sees_it_in_th
     )
     second_handle = items.nth(1).locator(".djn-drag-handler").first
     first_handle = items.nth(0).locator(".djn-drag-handler").first
+    # The handle shows itself: a grip before the title and a grab cursor.
+    assert first_handle.evaluate("el => getComputedStyle(el).cursor") == "grab"
+    assert first_handle.evaluate("el => getComputedStyle(el, '::before').content") == '"⠿"'
     page.set_viewport_size({"width": 1440, "height": 1600})  # both lesson forms on screen
     # An instant scroll (a wheel scroll is animated, so the boxes measured next would be stale)
     # that leaves both handles far from the edges, where the sortable would scroll by itself.

@@ -12,7 +12,9 @@ from courses import views as course_views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.SITE_NAME} studio"
 admin.site.site_title = f"{settings.SITE_NAME} studio"
-admin.site.index_title = "Your courses"
+admin.site.index_title = "Your courses"  # superusers read "Site administration" (admin/index.html)
+# The changelists get the whole width (the studio's home lists every model).
+admin.site.enable_nav_sidebar = False
 
 handler400 = "core.views.error_400"
 handler403 = "core.views.error_403"

@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin  # noqa: F401 - registers it, unregistered below
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -15,8 +17,21 @@ class UserCreationForm(AdminUserCreationForm):
         field_classes = {}
 
 
+class EmailAddressInline(admin.TabularInline):
+    """A person's addresses on their page (allauth's separate list is not registered: the studio's
+    home shows one Accounts box)."""
+
+    model = EmailAddress
+    extra = 0
+    fields = ["email", "verified", "primary"]
+
+
+admin.site.unregister(EmailAddress)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    inlines = [EmailAddressInline]
     add_form = UserCreationForm
     ordering = ["email"]
     list_display = [
@@ -52,6 +67,10 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def view_on_site(self, user):
+        # Only instructors have a public page.
+        return user.get_absolute_url() if user.is_instructor else None
 
     @admin.display(boolean=True, description=_("instructor"))
     def instructor(self, user):

@@ -450,3 +450,28 @@ def test_view_on_site_leads_to_this_sites_course_page(instructor_client, own_cou
     )
     assert response.status_code == 302
     assert response.url == f"http://testserver{own_course.get_absolute_url()}"
+
+
+def test_the_studio_home_is_titled_for_who_opens_it(instructor_client, admin_client):
+    assert "<h1>Your courses</h1>" in instructor_client.get(reverse("admin:index")).text
+    page = admin_client.get(reverse("admin:index")).text
+    assert "<h1>Site administration</h1>" in page
+    assert "Your courses</h1>" not in page
+
+
+def test_the_studio_home_has_one_accounts_box(admin_client):
+    page = admin_client.get(reverse("admin:index")).text
+    assert page.count('class="section" title="Models in the Accounts application">') == 1
+
+
+def test_a_persons_email_addresses_are_on_their_page(admin_client, learner):
+    page = admin_client.get(reverse("admin:users_user_change", args=[learner.pk])).text
+    assert learner.email in page
+    assert "emailaddress_set-TOTAL_FORMS" in page
+
+
+def test_the_course_list_shows_the_rating_in_one_column(admin_client):
+    CourseFactory(rating_average="4.25", rating_count=8)
+    page = admin_client.get(reverse("admin:courses_course_changelist")).text
+    assert "4.2 (8)" in page or "4.3 (8)" in page
+    assert "column-rating_average" not in page
