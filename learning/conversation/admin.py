@@ -117,6 +117,8 @@ class QuestionAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
                 self.message_user(request, _("Your answer is posted."), messages.SUCCESS)
 
     def save_formset(self, request, form, formset, change):
+        # Answers are only hidden or shown here (the admin's history records which).
+        formset.new_objects, formset.deleted_objects, formset.changed_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form.instance.pk and "is_hidden" in inline_form.changed_data:
                 services.moderate_answer(
@@ -124,6 +126,7 @@ class QuestionAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
                     answer=inline_form.instance,
                     hidden=inline_form.cleaned_data["is_hidden"],
                 )
+                formset.changed_objects.append((inline_form.instance, ["is_hidden"]))
 
     @admin.action(description=_("Close the selected questions"), permissions=["change"])
     def close_questions(self, request, queryset):
