@@ -193,7 +193,6 @@ class WishlistItem(models.Model):
         return f"{self.user} wishes {self.course}"
 
 
-
 # The course conversation lives in its own module; importing it here registers its models.
 from .conversation.models import (  # noqa: E402, F401
     Announcement,

@@ -280,9 +280,10 @@ def test_demo_questions_counters_match_their_answers(demo):
     for question in Question.objects.all():
         answers = question.answers.filter(is_hidden=False)
         assert question.answer_count == answers.count()
-        assert question.is_answered == answers.filter(
-            Q(by_instructor=True) | Q(is_accepted=True)
-        ).exists()
+        assert (
+            question.is_answered
+            == answers.filter(Q(by_instructor=True) | Q(is_accepted=True)).exists()
+        )
         assert Enrollment.objects.filter(user=question.author, course=question.course).exists()
 
 

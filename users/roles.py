@@ -25,10 +25,7 @@ AUTHORING_PERMISSIONS = [
         for model in ("question", "unansweredquestion", "answer")
         for action in ("view", "change")
     ),
-    *(
-        f"learning.{action}_announcement"
-        for action in ("view", "add", "change", "delete")
-    ),
+    *(f"learning.{action}_announcement" for action in ("view", "add", "change", "delete")),
 ]
 
 

@@ -68,8 +68,10 @@ class QuestionAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     view_on_site = True
     readonly_fields = ["course", "lesson", "asked_by", "created", "title", "question_text"]
     fieldsets = [
-        (None, {"fields": [("course", "lesson"), ("asked_by", "created"), "title",
-                           "question_text"]}),  # fmt: skip
+        (
+            None,
+            {"fields": [("course", "lesson"), ("asked_by", "created"), "title", "question_text"]},
+        ),
         (_("Answer"), {"fields": ["answer"]}),
         (_("Moderation"), {"fields": [("is_pinned", "is_closed", "is_hidden")]}),
     ]

@@ -22,7 +22,7 @@ POST_LIMIT = 10
 POST_WINDOW = timedelta(minutes=10)
 
 
-class Refused(Exception):  # noqa: N818 - reads as "services.Refused"
+class Refused(Exception):
     """A write the rules do not allow now (window passed, thread closed); the message says why."""
 
     def __init__(self, message):
@@ -89,8 +89,8 @@ def _check_rate(user, course):
 
 def _lock(question: Question) -> Question:
     """The question's row, locked: writes to one thread happen one after another."""
-    return Question.objects.select_for_update().select_related("course", "author").get(
-        pk=question.pk
+    return (
+        Question.objects.select_for_update().select_related("course", "author").get(pk=question.pk)
     )
 
 
@@ -244,6 +244,4 @@ def announce(*, user, course: Course, title: str, body: str) -> Announcement:
 def edit_announcement(*, user, announcement: Announcement, title: str, body: str) -> None:
     """Correct an announcement (its emails are not sent again)."""
     _require_teacher(user, announcement.course)
-    Announcement.objects.filter(pk=announcement.pk).update(
-        title=title.strip(), body=body.strip()
-    )
+    Announcement.objects.filter(pk=announcement.pk).update(title=title.strip(), body=body.strip())
