@@ -100,7 +100,8 @@ class Answer(models.Model):
     body = models.TextField(_("answer"), max_length=BODY_MAX)
     created = models.DateTimeField(_("posted"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
-    # Whether the author taught the course when answering (the "Instructor" badge).
+    # Whether the author was on the course team when answering (its instructors, or site
+    # superusers): the "Course team" badge, and what makes a question answered.
     by_instructor = models.BooleanField(_("by an instructor"), default=False)
     is_accepted = models.BooleanField(_("accepted"), default=False)
     is_hidden = models.BooleanField(_("hidden by moderation"), default=False)

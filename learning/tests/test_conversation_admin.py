@@ -140,3 +140,9 @@ def test_superuser_sees_every_question(client, own_course, foreign_course):
     ask(foreign_course, "Theirs")
     response = client.get(reverse("admin:learning_question_changelist"))
     assert "Mine" in response.text and "Theirs" in response.text
+
+
+def test_studio_welcome_links_to_questions_and_announcements(instructor_client):
+    response = instructor_client.get(reverse("admin:index"))
+    assert reverse("admin:learning_unansweredquestion_changelist") in response.text
+    assert reverse("admin:learning_announcement_add") in response.text
