@@ -160,9 +160,7 @@ def course_questions(context, course):
         questions = questions.visible_to_learners()
     # The latest few and how many there are, in one query (a window count sees past the LIMIT).
     latest = list(
-        questions.for_list()
-        .annotate(total=Window(Count("id")))
-        .in_list_order()[:QUESTIONS_SHOWN]
+        questions.for_list().annotate(total=Window(Count("id"))).in_list_order()[:QUESTIONS_SHOWN]
     )
     return {
         "member": True,

@@ -364,6 +364,11 @@ MATRIX = {
         _admin("users_user_change", lambda w: w["users"]["enrolled"].pk),
         [302, 302, 302, 302, 403, 403, 403, 200],
     ),
+    "admin-outbox": (
+        "get",
+        _admin("users_emaildelivery_changelist"),
+        [302, 302, 302, 302, 403, 403, 403, 200],
+    ),
     "admin-groups": (
         "get",
         _admin("auth_group_changelist"),

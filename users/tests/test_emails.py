@@ -158,3 +158,10 @@ def test_a_claimed_email_is_not_sent_by_a_second_worker(learner):
     queue_one(learner)
     assert emails._claim(10, timezone.now())
     assert emails.deliver_due()["sent"] == 0
+
+
+def test_operators_see_the_outbox_in_the_admin(client, learner):
+    queue_one(learner)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:users_emaildelivery_changelist"))
+    assert response.status_code == 200 and "event:1" in response.text
