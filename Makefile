@@ -19,9 +19,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The email worker runs beside the server (emails print on the console) and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@trap 'kill %1 2>/dev/null' EXIT; \
+	$(BIN)/python manage.py send_queued_emails --loop --interval 5 --verbosity 0 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # SQLite first; then PostgreSQL + Redis when they are configured or answer locally.

@@ -95,21 +95,18 @@ def _e2e_site(settings, live_server):
 
 @pytest.fixture(autouse=True)
 def _instructors_group(transactional_db):
-    """Give back the Instructors group its permissions (users migration 0002).
+    """Give back the Instructors group its permissions (the migrations' users.roles list).
 
     live_server tests are transactional: each one ends by flushing the database, which also empties
     rows that migrations made, so a later test would find a bare group and a 403 in the studio.
     """
-    from importlib import import_module
+    from django.contrib.auth.models import Permission
 
-    from django.contrib.auth.models import Group, Permission
+    from users.roles import AUTHORING_PERMISSIONS, instructors_group
 
-    migration = import_module("users.migrations.0002_instructors_group")
-    group, _ = Group.objects.get_or_create(name=migration.INSTRUCTORS_GROUP)
-    group.permissions.set(
+    instructors_group().permissions.set(
         Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        for app_label, codenames in migration.AUTHORING.items()
-        for codename in codenames
+        for app_label, codename in (name.split(".") for name in AUTHORING_PERMISSIONS)
     )
 
 

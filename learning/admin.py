@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.admin_security import TaughtCoursesAdminMixin, sees_everything
 
 from . import services
+from .conversation import admin as conversation_admin  # noqa: F401 - registers the studio pages
 from .models import Certificate, Enrollment, Review, WishlistItem
 
 

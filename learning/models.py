@@ -57,6 +57,10 @@ class Enrollment(models.Model):
     created = models.DateTimeField(_("enrolled"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Lessons added up to this moment were in a "new lessons" digest (null: since enrolling).
+    new_lessons_emailed_at = models.DateTimeField(
+        _("new lessons emailed up to"), null=True, blank=True
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -187,3 +191,12 @@ class WishlistItem(models.Model):
 
     def __str__(self):
         return f"{self.user} wishes {self.course}"
+
+
+# The course conversation lives in its own module; importing it here registers its models.
+from .conversation.models import (  # noqa: E402, F401
+    Announcement,
+    Answer,
+    Question,
+    UnansweredQuestion,
+)

@@ -14,6 +14,7 @@ from core.cache import course_version, invalidate
 from courses.facets import keeping_cells
 from courses.models import Course, Lesson
 
+from . import emails
 from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
 
 # The course page shows the median time to complete once this many learners have finished.
@@ -94,12 +95,15 @@ def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> Co
 
 
 def issue_certificate(*, user, course: Course) -> tuple[Certificate, bool]:
-    """The user's certificate for the course, created on the first call only."""
-    return Certificate.objects.get_or_create(
+    """The user's certificate for the course, created (and emailed) on the first call only."""
+    certificate, issued = Certificate.objects.get_or_create(
         user=user,
         course=course,
         defaults={"learner_name": user.display_name[:120], "course_title": course.title[:200]},
     )
+    if issued:
+        emails.certificate_issued(certificate)
+    return certificate, issued
 
 
 def may_review(user, course: Course, *, enrolled: bool | None = None) -> bool:

@@ -1,9 +1,12 @@
 from django.urls import path
 
 from . import views
+from .conversation import views as conversation
 
 app_name = "learning"
 lesson = "courses/<slug:slug>/lessons/<slug:lesson_slug>/"
+question = "courses/<slug:slug>/questions/<int:pk>/"
+answer = "courses/<slug:slug>/answers/<int:pk>/"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("courses/<slug:slug>/enroll/", views.enroll, name="enroll"),
@@ -17,4 +20,21 @@ urlpatterns = [
     path(lesson + "files/<int:pk>/", views.attachment, name="attachment"),
     path(lesson + "video/", views.lesson_video, name="lesson_video"),
     path("certificates/<uuid:uuid>/", views.certificate_detail, name="certificate"),
+    # The course conversation (learning/conversation/)
+    path("courses/<slug:slug>/questions/", conversation.question_list, name="questions"),
+    path("courses/<slug:slug>/questions/ask/", conversation.ask, name="ask"),
+    path(question, conversation.question_detail, name="question"),
+    path(question + "edit/", conversation.question_edit, name="question_edit"),
+    path(question + "delete/", conversation.question_delete, name="question_delete"),
+    path(question + "moderate/", conversation.question_moderate, name="question_moderate"),
+    path(question + "answer/", conversation.answer_create, name="answer"),
+    path(answer + "edit/", conversation.answer_edit, name="answer_edit"),
+    path(answer + "delete/", conversation.answer_delete, name="answer_delete"),
+    path(answer + "accept/", conversation.answer_accept, name="answer_accept"),
+    path(answer + "moderate/", conversation.answer_moderate, name="answer_moderate"),
+    path(
+        "courses/<slug:slug>/announcements/",
+        conversation.announcement_list,
+        name="announcements",
+    ),
 ]

@@ -19,12 +19,14 @@ from courses.models import Course, Lesson
 from users.models import User
 
 from . import services
+from .conversation.views import lesson_conversation
 from .files import serve_private
 from .forms import ReviewForm
-from .models import Certificate, Enrollment, LessonProgress, Review, percent
+from .models import Announcement, Certificate, Enrollment, LessonProgress, Review, percent
 
 CURRICULUM_ORDER = ("section__order", "section_id", "order", "id")
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
+DASHBOARD_ANNOUNCEMENTS = 5
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -94,13 +96,19 @@ def dashboard(request):
         .filter(wishlisted_by__user=user)
         .order_by("-wishlisted_by__created", "-id")
     )
+    announcements = list(Announcement.objects.for_learner(user)[:DASHBOARD_ANNOUNCEMENTS])
     certificate_by_course = {c.course_id: c for c in certificates}
     for enrollment in enrollments:
         enrollment.certificate = certificate_by_course.get(enrollment.course_id)
     return render(
         request,
         "learning/dashboard.html",
-        {"enrollments": enrollments, "certificates": certificates, "wishlist": wishlist},
+        {
+            "enrollments": enrollments,
+            "certificates": certificates,
+            "wishlist": wishlist,
+            "announcements": announcements,
+        },
     )
 
 
@@ -155,6 +163,7 @@ def lesson_detail(request, slug, lesson_slug):
             sections.append({"section": item.section, "lessons": []})
         sections[-1]["lessons"].append(item)
     position = next(i for i, item in enumerate(curriculum) if item.pk == lesson.pk)
+    teaches = not enrollment and _teaches(request.user, course)
     context = {
         "course": course,
         "lesson": lesson,
@@ -162,7 +171,7 @@ def lesson_detail(request, slug, lesson_slug):
         "done_ids": done_ids,
         "is_done": lesson.pk in done_ids,
         "enrollment": enrollment,
-        "teaches": not enrollment and _teaches(request.user, course),
+        "teaches": teaches,
         "progress": percent(len(done_ids), len(curriculum)),
         "previous_lesson": curriculum[position - 1] if position > 0 else None,
         "next_lesson": curriculum[position + 1] if position + 1 < len(curriculum) else None,
@@ -171,6 +180,7 @@ def lesson_detail(request, slug, lesson_slug):
         "attachments": list(lesson.attachments.all()),
         "certificate": enrollment
         and Certificate.objects.filter(user=request.user, course=course).first(),
+        **lesson_conversation(course, lesson, enrolled=bool(enrollment), teaches=teaches),
     }
     return render(request, "learning/lesson_detail.html", context)
 

@@ -33,6 +33,8 @@ else:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS when DEBUG is off.")
 
 SITE_NAME = env.str("SITE_NAME", default="Learnwell")
+# The site's address as its visitors type it: links in emails, written outside any request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -272,6 +274,7 @@ CATALOG_TEMPLATE_HOOKS = {
     "card_action": "learning/hooks/card_action.html",
     "course_sidebar": "learning/hooks/course_sidebar.html",
     "course_reviews": "learning/hooks/course_reviews.html",
+    "course_questions": "learning/hooks/course_questions.html",
 }
 # Lesson and attachment pages are learning's views; instructor pages are the catalog's: the
 # models below link to them without reversing a name of an app above their own.

@@ -10,19 +10,29 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from PIL import Image
 
 from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
-from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem
+from learning.models import (
+    Announcement,
+    Answer,
+    Certificate,
+    Enrollment,
+    LessonProgress,
+    Question,
+    Review,
+    WishlistItem,
+)
 from users.models import User
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ACCOUNTS = ["admin@example.com", "instructor@example.com", "learner@example.com"]
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 MODELS = [Category, User, EmailAddress, Course, CourseInstructor, Section, Lesson, Attachment,
-          Enrollment, LessonProgress, Review, Certificate, WishlistItem]  # fmt: skip
+          Enrollment, LessonProgress, Review, Certificate, WishlistItem, Question, Answer,
+          Announcement]  # fmt: skip
 
 
 @pytest.fixture
@@ -270,3 +280,33 @@ def test_loaddata_demo_alone_finds_every_file_it_names(db, settings):
                     assert field.storage.exists(name), f"{model.__name__}.{field.name}: {name}"
                     checked += 1
     assert checked >= Course.objects.count() + Attachment.objects.count()
+
+
+def test_demo_has_threads_answered_by_instructors_and_announcements(demo):
+    assert Answer.objects.filter(by_instructor=True).count() >= 3
+    assert Question.objects.filter(answers__is_accepted=True).exists()
+    instructor = User.objects.get(email="instructor@example.com")
+    # Something waits in the demo instructor's "Needs an answer".
+    assert Question.objects.needing_an_answer().filter(course__instructors=instructor).exists()
+    learner = User.objects.get(email="learner@example.com")
+    assert Announcement.objects.for_learner(learner).exists()
+    for answer in Answer.objects.select_related("question__course"):
+        assert answer.by_instructor == answer.question.course.is_taught_by(answer.author)
+
+
+def test_demo_questions_counters_match_their_answers(demo):
+    for question in Question.objects.all():
+        answers = question.answers.filter(is_hidden=False)
+        assert question.answer_count == answers.count()
+        assert (
+            question.is_answered
+            == answers.filter(Q(by_instructor=True) | Q(is_accepted=True)).exists()
+        )
+        assert Enrollment.objects.filter(user=question.author, course=question.course).exists()
+
+
+def test_loading_the_demo_queues_no_email(demo):
+    from django.core import mail
+
+    call_command("send_queued_emails", verbosity=0)
+    assert mail.outbox == []

@@ -167,3 +167,28 @@ def test_seeded_catalog_renders(client):
     response = client.get(course.get_absolute_url())
     assert response.status_code == 200
     assert course.title in response.text
+
+
+def test_seeds_threads_answered_by_instructors():
+    from learning.models import Answer, Question
+
+    seed()
+    assert Question.objects.count() >= 5
+    instructor_answers = Answer.objects.filter(by_instructor=True).select_related(
+        "question__course", "author"
+    )
+    assert instructor_answers.exists()
+    for answer in instructor_answers:
+        assert answer.question.course.is_taught_by(answer.author)
+    for question in Question.objects.all():
+        assert question.answer_count == question.answers.count()
+        assert question.lesson.course_id == question.course_id
+
+
+def test_reseeding_replaces_the_threads():
+    from learning.models import Question
+
+    seed()
+    first = Question.objects.count()
+    seed()
+    assert Question.objects.count() == first

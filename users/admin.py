@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import User
+from .models import EmailDelivery, User
 from .roles import grant_instructor, revoke_instructor
 
 
@@ -49,6 +49,17 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
         (_("Profile"), {"fields": ("name", "headline", "bio", "avatar")}),
+        (
+            _("Emails"),
+            {
+                "fields": (
+                    "email_answers",
+                    "email_announcements",
+                    "email_new_lessons",
+                    "email_certificates",
+                )
+            },
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -139,3 +150,24 @@ class UserAdmin(BaseUserAdmin):
         if self._is_coinstructor_lookup(request):
             queryset = queryset.filter(pk__in=User.objects.instructors().values("pk"))
         return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """The outbox, for operators: what was queued, sent, skipped or failed (read-only)."""
+
+    list_display = ["key", "recipient", "kind", "status", "attempts", "created", "sent_at"]
+    list_filter = ["status", "email__kind"]
+    list_select_related = ["recipient", "email"]
+    search_fields = ["recipient__email", "key", "email__subject"]
+    date_hierarchy = "created"
+
+    @admin.display(description=_("kind"), ordering="email__kind")
+    def kind(self, delivery):
+        return delivery.email.get_kind_display()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

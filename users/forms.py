@@ -26,3 +26,11 @@ class ProfileForm(forms.ModelForm):
         fields = ["name", "username", "headline", "bio", "avatar"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"bio": _("A few sentences about you. Shown on your instructor page.")}
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    """The same switches as the unsubscribe links in the emails."""
+
+    class Meta:
+        model = User
+        fields = ["email_answers", "email_announcements", "email_new_lessons", "email_certificates"]

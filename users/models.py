@@ -68,6 +68,13 @@ class User(AbstractUser):
     headline = models.CharField(_("headline"), max_length=160, blank=True)
     bio = models.TextField(_("bio"), max_length=4000, blank=True)
     avatar = ValidatedImageField(_("avatar"), upload_to="avatars/", blank=True, max_size=(512, 512))
+    # Which emails the user wants (users.emails.Kind; the profile and unsubscribe links set them).
+    email_answers = models.BooleanField(_("answers to my questions"), default=True)
+    email_announcements = models.BooleanField(_("announcements in my courses"), default=True)
+    email_new_lessons = models.BooleanField(
+        _("new lessons in my courses (at most one digest a day)"), default=True
+    )
+    email_certificates = models.BooleanField(_("my certificates"), default=True)
     # AbstractUser's first/last name are replaced by one display name.
     first_name = None
     last_name = None
@@ -133,3 +140,82 @@ class User(AbstractUser):
 def display_name(user) -> str:
     """How allauth names a user in its messages ("Successfully signed in as …")."""
     return user.display_name
+
+
+class OutgoingEmail(models.Model):
+    """What one event says (subject and bodies), sent to each recipient of its deliveries."""
+
+    class Kind(models.TextChoices):
+        ANSWERS = "answers", _("answers to my questions")
+        ANNOUNCEMENTS = "announcements", _("announcements in my courses")
+        NEW_LESSONS = "new_lessons", _("new lessons in my courses")
+        CERTIFICATES = "certificates", _("my certificates")
+        # Service notices (a post hidden by moderation): always sent, like account emails.
+        NOTICES = "notices", _("notices about my posts")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    text_body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self):
+        return self.subject
+
+
+class EmailDeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        """Queued and not held by a worker (or held by one that gave up its lease)."""
+        return self.filter(
+            models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now),
+            status=EmailDelivery.Status.QUEUED,
+        )
+
+
+class EmailDelivery(models.Model):
+    """One email to one user: the outbox row a worker claims, sends and marks (users.emails)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("skipped (unsubscribed or inactive)")
+        FAILED = "failed", _("failed")
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_deliveries")
+    # The event ("answer:12"): a recipient gets each event once (a database constraint).
+    key = models.CharField(_("event"), max_length=120)
+    # What repeats are counted by ("question:4"): see users.emails.recently_sent.
+    topic = models.CharField(_("topic"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    created = models.DateTimeField(_("queued"), auto_now_add=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = EmailDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="unique_email_event"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created"],
+                condition=models.Q(status="queued"),
+                name="email_delivery_queued",
+            ),
+            models.Index(fields=["recipient", "topic", "created"], name="email_delivery_topic"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} to {self.recipient_id} ({self.status})"

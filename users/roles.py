@@ -5,7 +5,8 @@ from django.db import transaction
 
 from .models import INSTRUCTORS_GROUP, User
 
-# The model permissions authoring needs (kept in step with users/migrations/0002_*).
+# The model permissions authoring needs (kept in step with users/migrations/0002_* and
+# learning/migrations/0005_conversation_permissions).
 AUTHORING_PERMISSIONS = [
     *(
         f"courses.{action}_{model}"
@@ -18,6 +19,13 @@ AUTHORING_PERMISSIONS = [
         f"learning.view_{model}"
         for model in ("enrollment", "review", "certificate", "wishlistitem")
     ),
+    # The course conversation: answer, pin, close and hide; write announcements (own courses).
+    *(
+        f"learning.{action}_{model}"
+        for model in ("question", "unansweredquestion", "answer")
+        for action in ("view", "change")
+    ),
+    *(f"learning.{action}_announcement" for action in ("view", "add", "change", "delete")),
 ]
 
 

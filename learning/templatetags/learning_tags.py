@@ -4,21 +4,33 @@ Contract used by templates/courses/*:
 - {% course_actions course %}   enrol / continue / progress / wishlist box on the course page
 - {% course_reviews course %}   rating distribution, reviews and the learner's review form
 - {% wishlist_toggle course %}  heart button on course cards (constant queries per page)
+- {% course_questions course %} the latest questions, for enrolled learners and instructors only
+                                (anonymous pages are cached whole: they show none)
 
 The signed-in user's enrolled and wishlisted course ids are read once per request and kept on
 the request, so a page of N cards costs the same two queries whatever N is.
 """
 
 from django import template
-from django.db.models import Count
+from django.db.models import Count, Window
 
 from learning import services
+from learning.conversation.services import teaches as teaches_course
 from learning.forms import ReviewForm
-from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
+from learning.models import (
+    Certificate,
+    Enrollment,
+    LessonProgress,
+    Question,
+    Review,
+    WishlistItem,
+    percent,
+)
 
 register = template.Library()
 
 REVIEWS_SHOWN = 20
+QUESTIONS_SHOWN = 3
 
 
 class LearnerState:
@@ -131,6 +143,30 @@ def course_reviews(context, course):
         "own_review": own_review,
         "can_review": can_review,
         "form": ReviewForm(instance=own_review) if can_review else None,
+    }
+
+
+@register.inclusion_tag("learning/tags/course_questions.html", takes_context=True)
+def course_questions(context, course):
+    request = _request_of(context)
+    user = request.user if request else None
+    if not (user and user.is_authenticated):
+        return {"member": False}
+    teaches = teaches_course(user, course)
+    if not (teaches or course.pk in learner_state(request).enrolled):
+        return {"member": False}
+    questions = Question.objects.filter(course=course)
+    if not teaches:
+        questions = questions.visible_to_learners()
+    # The latest few and how many there are, in one query (a window count sees past the LIMIT).
+    latest = list(
+        questions.for_list().annotate(total=Window(Count("id"))).in_list_order()[:QUESTIONS_SHOWN]
+    )
+    return {
+        "member": True,
+        "course": course,
+        "count": latest[0].total if latest else 0,
+        "questions": latest,
     }
 
 

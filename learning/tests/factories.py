@@ -1,7 +1,16 @@
 import factory
 
 from courses.tests.factories import CourseFactory, LessonFactory
-from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem
+from learning.models import (
+    Announcement,
+    Answer,
+    Certificate,
+    Enrollment,
+    LessonProgress,
+    Question,
+    Review,
+    WishlistItem,
+)
 from users.tests.factories import UserFactory
 
 
@@ -50,3 +59,35 @@ class WishlistItemFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A bare row: use learning.conversation.services in tests about rules and emails."""
+
+    class Meta:
+        model = Question
+
+    lesson = factory.SubFactory(LessonFactory)
+    course = factory.LazyAttribute(lambda o: o.lesson.course)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"How does step {n} work?")
+    body = "I tried the example and got **stuck**."
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Try it with the `--verbose` flag."
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    course = factory.SubFactory(CourseFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "A new **exercise** is up."

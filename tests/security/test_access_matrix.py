@@ -12,15 +12,21 @@ Each row runs in a fresh database with a fresh client per role and reports the w
 failure, so removing any check in a view shows up as a changed cell.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Course
 from courses.tests.factories import AttachmentFactory, course_with_lessons
 from learning import services
+from learning.conversation import services as conversation
+from learning.models import Answer
 from learning.tests.factories import CertificateFactory, ReviewFactory
+from users import emails
 from users.tests.factories import InstructorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +59,13 @@ def world():
     other_certificate = CertificateFactory(user=other, course=Q)
     staff = UserFactory(is_staff=True)
     superuser = UserFactory(is_staff=True, is_superuser=True)
+    # The conversation: enrolled asked on P (an instructor answered; enrolled answered too, long
+    # ago), other asked on Q.
+    question = conversation.ask(user=enrolled, lesson=locked, title="Why?", body="")
+    answer = conversation.answer(user=instructor, question=question, body="Because.")
+    old_answer = conversation.answer(user=enrolled, question=question, body="Thanks.")
+    Answer.objects.filter(pk=old_answer.pk).update(created=timezone.now() - timedelta(hours=1))
+    q_question = conversation.ask(user=other, lesson=_locked_lesson(Q), title="Q?", body="")
     return {
         "users": {
             "learner": learner,
@@ -75,11 +88,23 @@ def world():
         "other_review": other_review,
         "certificate": certificate,
         "other_certificate": other_certificate,
+        "question": question,
+        "answer": answer,
+        "old_answer": old_answer,
+        "q_question": q_question,
     }
 
 
 def _lesson_url(name, lesson, **extra):
     return reverse(name, kwargs={"slug": lesson.course.slug, "lesson_slug": lesson.slug, **extra})
+
+
+def _on_p(name, key=None):
+    """A URL of course P's conversation (of the world's `key` object when given)."""
+    return lambda w: reverse(f"learning:{name}", args=["course-p"] + ([w[key].pk] if key else []))
+
+
+MEMBERS_OF_P = ["login", 404, 200, 404, 200, 404, 404, 200]
 
 
 def _admin(name, *args):
@@ -229,6 +254,79 @@ MATRIX = {
         lambda w: reverse("account_change_password"),
         ["login"] + [200] * 7,
     ),
+    # --- the course conversation: members of P only (others: 404, not even a hint) ---
+    "questions": ("get", _on_p("questions"), MEMBERS_OF_P),
+    "questions-draft": (
+        "get",
+        lambda w: reverse("learning:questions", args=["course-d"]),
+        ["login", 404, 404, 404, 200, 404, 404, 200],
+    ),
+    "ask-page": ("get", _on_p("ask"), MEMBERS_OF_P),
+    "ask": ("post", _on_p("ask"), ["login", 404, 302, 404, 302, 404, 404, 302]),
+    "question": ("get", _on_p("question", "question"), MEMBERS_OF_P),
+    "question-of-Q-under-P": ("get", _on_p("question", "q_question"), ["login"] + [404] * 7),
+    "question-edit": (
+        "get",
+        _on_p("question_edit", "question"),
+        ["login", 404, 200, 404, 403, 404, 404, 403],
+    ),
+    # Answered by the instructor: its author may no longer delete it (a message says why).
+    "question-delete": (
+        "post",
+        _on_p("question_delete", "question"),
+        ["login", 404, 302, 404, 403, 404, 404, 403],
+    ),
+    "question-moderate": (
+        "post",
+        _on_p("question_moderate", "question"),
+        ["login", 404, 403, 404, 302, 404, 404, 302],
+    ),
+    "answer": (
+        "post",
+        _on_p("answer", "question"),
+        ["login", 404, 302, 404, 302, 404, 404, 302],
+    ),
+    "answer-edit": (
+        "get",
+        _on_p("answer_edit", "answer"),
+        ["login", 404, 403, 404, 200, 404, 404, 403],
+    ),
+    # Its author's window has passed (a message says so); nobody else may.
+    "answer-delete": (
+        "post",
+        _on_p("answer_delete", "old_answer"),
+        ["login", 404, 302, 404, 403, 404, 404, 403],
+    ),
+    "answer-accept": (
+        "post",
+        _on_p("answer_accept", "answer"),
+        ["login", 404, 302, 404, 302, 404, 404, 302],
+    ),
+    "answer-moderate": (
+        "post",
+        _on_p("answer_moderate", "answer"),
+        ["login", 404, 403, 404, 302, 404, 404, 302],
+    ),
+    "announcements": ("get", _on_p("announcements"), MEMBERS_OF_P),
+    # --- emails ---
+    "email-preferences": (
+        "post",
+        lambda w: reverse("users:email_preferences"),
+        ["login"] + [302] * 7,
+    ),
+    "unsubscribe": (
+        "get",
+        lambda w: reverse(
+            "users:unsubscribe",
+            args=[emails.unsubscribe_token(w["users"]["enrolled"], emails.Kind.ANSWERS)],
+        ),
+        {ALL: 200},
+    ),
+    "unsubscribe-forged": (
+        "post",
+        lambda w: reverse("users:unsubscribe", args=[f"{w['users']['enrolled'].pk}:answers"]),
+        {ALL: 404},
+    ),
     # --- the studio (admin) ---
     "admin-index": ("get", _admin("index"), [302, 302, 302, 302, 200, 200, 200, 200]),
     "admin-courses": (
@@ -266,6 +364,11 @@ MATRIX = {
         _admin("users_user_change", lambda w: w["users"]["enrolled"].pk),
         [302, 302, 302, 302, 403, 403, 403, 200],
     ),
+    "admin-outbox": (
+        "get",
+        _admin("users_emaildelivery_changelist"),
+        [302, 302, 302, 302, 403, 403, 403, 200],
+    ),
     "admin-groups": (
         "get",
         _admin("auth_group_changelist"),
@@ -281,11 +384,41 @@ MATRIX = {
         _admin("learning_review_change", lambda w: w["other_review"].pk),
         [302, 302, 302, 302, 404, 200, 404, 200],
     ),
+    "admin-needs-an-answer": (
+        "get",
+        _admin("learning_unansweredquestion_changelist"),
+        [302, 302, 302, 302, 200, 200, 403, 200],
+    ),
+    "admin-question-on-P": (
+        "get",
+        _admin("learning_question_change", lambda w: w["question"].pk),
+        [302, 302, 302, 302, 200, 404, 404, 200],
+    ),
+    "admin-question-on-Q": (
+        "get",
+        _admin("learning_unansweredquestion_change", lambda w: w["q_question"].pk),
+        [302, 302, 302, 302, 404, 200, 404, 200],
+    ),
+    "admin-announcement-add": (
+        "get",
+        _admin("learning_announcement_add"),
+        [302, 302, 302, 302, 200, 200, 403, 200],
+    ),
     "admin-certificate-on-Q": (
         "get",
         _admin("learning_certificate_change", lambda w: w["other_certificate"].pk),
         [302, 302, 302, 302, 404, 200, 404, 200],
     ),
+}
+
+
+# What a row POSTs (a valid form: the cell then shows the permission check, not a form error).
+ROW_DATA = {
+    "review": lambda w: {"rating": "5", "text": "Worth it."},
+    "ask": lambda w: {"lesson": w["locked"].slug, "title": "How?"},
+    "answer": lambda w: {"body": "Like this."},
+    "question-moderate": lambda w: {"action": "pin"},
+    "answer-moderate": lambda w: {"action": "hide"},
 }
 
 
@@ -315,7 +448,7 @@ def _mismatches(row, world, client_class):
     client = client_class(raise_request_exception=False)
     method, url_of, spec = MATRIX[row]
     url = url_of(world)
-    data = {"rating": "5", "text": "Worth it."} if row == "review" else {}
+    data = ROW_DATA.get(row, lambda w: {})(world)
     observed = [_observed(getattr(_as(client, role, world), method)(url, data)) for role in ROLES]
     return {
         role: f"expected {want}, got {got}"
@@ -347,6 +480,10 @@ def _sees_everything(user):
     return True
 
 
+def _sees_everything_of(user, course, **kwargs):
+    return True
+
+
 # A check removed from the code → the rows that must notice it.
 REMOVED_CHECKS = {
     "enrolment-check-on-lessons-and-files": (
@@ -363,6 +500,11 @@ REMOVED_CHECKS = {
         "courses.models.CourseQuerySet.visible_to",
         _every_course_is_visible,
         ["course-draft", "lesson-draft", "resume-draft"],
+    ),
+    "membership-of-the-conversation": (
+        "learning.conversation.services.is_member",
+        _sees_everything_of,
+        ["questions", "question", "ask", "announcements"],
     ),
     "studio-row-level-security": (
         "courses.admin_security.sees_everything",
@@ -398,6 +540,11 @@ def test_every_named_url_is_in_the_matrix():
         "learning:enroll", "learning:unenroll", "learning:resume", "learning:lesson",
         "learning:complete", "learning:review", "learning:review_delete", "learning:wishlist",
         "learning:certificate", "learning:attachment", "learning:lesson_video",
+        "learning:questions", "learning:ask", "learning:question", "learning:question_edit",
+        "learning:question_delete", "learning:question_moderate", "learning:answer",
+        "learning:answer_edit", "learning:answer_delete", "learning:answer_accept",
+        "learning:answer_moderate", "learning:announcements", "users:email_preferences",
+        "users:unsubscribe",
     }  # fmt: skip
     names = set()
     resolver = get_resolver()
@@ -568,3 +715,25 @@ def test_a_new_lesson_in_someone_elses_course_cannot_be_added_by_url(world, clie
     response = client.get(reverse("admin:courses_course_change", args=[world["D"].pk]))
     assert response.status_code in {302, 404}
     assert world["D"].title not in response.content.decode()
+
+
+def test_an_answer_is_always_by_the_poster(world, client):
+    client.force_login(world["users"]["enrolled"])
+    client.post(
+        reverse("learning:answer", args=["course-p", world["question"].pk]),
+        {"body": "Mine", "author": world["users"]["instructor"].pk, "by_instructor": "on"},
+    )
+    answer = Answer.objects.get(body="Mine")
+    assert answer.author == world["users"]["enrolled"] and not answer.by_instructor
+
+
+def test_a_question_cannot_be_posted_on_a_lesson_of_another_course(world, client):
+    from learning.models import Question
+
+    client.force_login(world["users"]["enrolled"])
+    response = client.post(
+        reverse("learning:ask", args=["course-p"]),
+        {"lesson": _locked_lesson(world["Q"]).slug, "title": "Sneaky"},
+    )
+    assert response.status_code == 400
+    assert not Question.objects.filter(title="Sneaky").exists()

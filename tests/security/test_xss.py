@@ -154,3 +154,78 @@ def test_removing_the_sanitiser_is_noticed(monkeypatch):
     monkeypatch.setattr(sanitiser.nh3, "clean", lambda html, **kwargs: html)
     flagged = [name for name, payload in PAYLOADS.items() if dangerous_parts(markdown(payload))]
     assert len(flagged) >= len(PAYLOADS) - 3
+
+
+@pytest.fixture
+def conversation_world(db):
+    """A course whose thread, answer and announcement all carry every payload."""
+    from courses.tests.factories import course_with_lessons
+    from learning import services
+    from learning.tests.factories import AnnouncementFactory, AnswerFactory, QuestionFactory
+    from users.tests.factories import UserFactory
+
+    course = course_with_lessons()
+    lesson = course.lessons.first()
+    learner = UserFactory(name="<script>alert('name')</script>")
+    services.enroll(user=learner, course=course)
+    everything = "\n\n".join(PAYLOADS.values())
+    question = QuestionFactory(
+        lesson=lesson, author=learner, title="<script>alert('t')</script>", body=everything
+    )
+    AnswerFactory(question=question, author=learner, body=everything)
+    AnnouncementFactory(course=course, title="<img src=x onerror=alert(1)>", body=everything)
+    return {"course": course, "lesson": lesson, "learner": learner, "question": question}
+
+
+def _prose_parts(html):
+    """The Markdown-rendered parts of a page (class="prose …" blocks)."""
+    parts = []
+    for chunk in html.split('class="prose')[1:]:
+        parts.append(chunk.split(">", 1)[1].split("</div>", 1)[0])
+    return parts
+
+
+@pytest.mark.parametrize("page", ["thread", "lesson", "list", "dashboard", "announcements"])
+def test_conversation_pages_are_safe(client, conversation_world, page):
+    from django.urls import reverse
+
+    world = conversation_world
+    course = world["course"]
+    client.force_login(world["learner"])
+    url = {
+        "thread": world["question"].get_absolute_url(),
+        "lesson": world["lesson"].get_absolute_url(),
+        "list": reverse("learning:questions", args=[course.slug]),
+        "dashboard": reverse("learning:dashboard"),
+        "announcements": reverse("learning:announcements", args=[course.slug]),
+    }[page]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "<script>alert('t')</script>" not in response.text
+    assert "<script>alert('name')</script>" not in response.text
+    assert "<img src=x onerror=alert(1)>" not in response.text
+    for part in _prose_parts(response.text):
+        assert dangerous_parts(part) == [], part
+
+
+def test_conversation_emails_are_safe(conversation_world):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from learning.conversation import services as conversation
+    from users.tests.factories import InstructorFactory
+
+    world = conversation_world
+    teacher = InstructorFactory()
+    world["course"].courseinstructor_set.create(user=teacher, order=5)
+    everything = "\n\n".join(PAYLOADS.values())
+    conversation.answer(user=teacher, question=world["question"], body=everything)
+    call_command("send_queued_emails", verbosity=0)
+    assert len(mail.outbox) == 2  # the answer, and the announcement of the world
+    for message in mail.outbox:
+        html = message.alternatives[0][0]
+        assert "<script>alert('t')</script>" not in html
+        assert "<img src=x onerror=alert(1)>" not in html
+        # What people wrote (the layout's own inline styles are ours).
+        written = html.split('class="user-content">', 1)[1].split("</div>", 1)[0]
+        assert dangerous_parts(written) == [], written

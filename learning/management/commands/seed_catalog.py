@@ -11,12 +11,21 @@ from django.contrib.auth.models import Group
 from django.core.management import BaseCommand, CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify as django_slugify
 
 from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
-from learning.models import Certificate, Enrollment, LessonProgress, Review, WishlistItem
+from learning.models import (
+    Announcement,
+    Answer,
+    Certificate,
+    Enrollment,
+    LessonProgress,
+    Question,
+    Review,
+    WishlistItem,
+)
 from users.models import INSTRUCTORS_GROUP, User
 
 SYNTHETIC_DOMAIN = "synthetic.example"
@@ -61,6 +70,10 @@ REVIEWS = ["Clear and practical.", "Great pace and useful exercises.", "Exactly 
            "A bit slow in the middle, but worth it.", "The projects made it click.",
            "Good content, the audio could be better.", "Too basic for me.",
            "Brilliant instructor, I learnt a lot.", "Solid course, would recommend."]
+ANSWERS = ["Check the order of the steps in the lesson.", "Restart from the last exercise.",
+           "The **second** example covers exactly this.", "Read the error message from the top."]
+# About this share of enrolments come with a question.
+THREAD_SHARE = 0.15
 VIDEOS = ["https://www.youtube.com/watch?v=aqz-KE-bpKQ", "https://vimeo.com/76979871",
           "https://www.youtube.com/watch?v=eRsGyueVLvQ", "https://youtu.be/R6MlUcmOul8"]
 FIRST = ["Ana", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jia", "Kai", "Lea",
@@ -182,6 +195,9 @@ class Command(BaseCommand):
         user_ids = list(synthetic_users().values_list("pk", flat=True))
         for start in range(0, len(course_ids), 500):
             chunk = course_ids[start : start + 500]
+            Answer.objects.filter(question__course__in=chunk).delete()
+            for model in (Question, Announcement):
+                model.objects.filter(course__in=chunk)._raw_delete(model.objects.db)
             for model in (LessonProgress, Review, Enrollment, WishlistItem, Certificate):
                 model.objects.filter(course__in=chunk)._raw_delete(model.objects.db)
             Attachment.objects.filter(lesson__course__in=chunk).delete()
@@ -191,6 +207,9 @@ class Command(BaseCommand):
             Course.objects.filter(pk__in=chunk)._raw_delete(Course.objects.db)
         for start in range(0, len(user_ids), 500):
             chunk = user_ids[start : start + 500]
+            Answer.objects.filter(Q(author__in=chunk) | Q(question__author__in=chunk)).delete()
+            Question.objects.filter(author__in=chunk).delete()
+            Announcement.objects.filter(author__in=chunk).update(author=None)
             for model in (LessonProgress, Review, Enrollment, WishlistItem, Certificate):
                 model.objects.filter(user__in=chunk)._raw_delete(model.objects.db)
             EmailAddress.objects.filter(user__in=chunk).delete()
@@ -317,6 +336,7 @@ class Command(BaseCommand):
             for sql in connection.ops.sequence_reset_sql(no_style(), [Section, Lesson]):
                 cursor.execute(sql)
         self.insert_activity(plans, activity, learners)
+        self.insert_threads(activity, links)
         return courses
 
     def plan_course(self, index, categories):
@@ -424,3 +444,41 @@ class Command(BaseCommand):
         certificate_fields = ["user", "course", "uuid", "learner_name", "course_title"]
         self.insert_rows(Certificate, certificate_fields, certificates, "certificates")
         self.insert_rows(WishlistItem, ["user", "course"], wishes, "wishlist items")
+
+    def insert_threads(self, activity, links):
+        """Questions from some enrolled learners, most answered by an instructor of the course
+        (counters computed here, as the services would keep them)."""
+        rng = self.rng
+        teachers = {}
+        for course_id, user_id, _order in links:
+            teachers.setdefault(course_id, []).append(user_id)
+        question_id = self.next_id(Question)
+        questions, answers = [], []
+        for learner, plan, _done, _rating in activity:
+            if rng.random() >= THREAD_SHARE:
+                continue
+            course_id = plan["course"].pk
+            lesson = rng.choice(plan["lesson_ids"])
+            topic = rng.choice(TOPICS)
+            replies = []
+            if rng.random() < 0.7:
+                replies.append((rng.choice(teachers[course_id]), True))
+            if rng.random() < 0.3:
+                replies.append((learner.pk, False))
+            accepted = bool(replies) and rng.random() < 0.5
+            questions.append((question_id, course_id, lesson, learner.pk,
+                              f"How do I use {topic} here?",
+                              f"I tried it with **{topic}** and got stuck.",
+                              len(replies), any(by for _u, by in replies) or accepted))  # fmt: skip
+            for number, (author, by_instructor) in enumerate(replies):
+                answers.append((question_id, author, rng.choice(ANSWERS), by_instructor,
+                                accepted and number == 0))  # fmt: skip
+            question_id += 1
+        question_fields = ["id", "course", "lesson", "author", "title", "body", "answer_count",
+                           "is_answered"]  # fmt: skip
+        self.insert_rows(Question, question_fields, questions, "questions")
+        answer_fields = ["question", "author", "body", "by_instructor", "is_accepted"]
+        self.insert_rows(Answer, answer_fields, answers, "answers")
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Question]):
+                cursor.execute(sql)
