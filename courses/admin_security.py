@@ -136,10 +136,13 @@ class ScopedInlineFormSet(NestedInlineFormSet):
     scope: QuerySet | None = None
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.scope is not None:
-            queryset = queryset.filter(pk__in=self.scope.values("pk"))
-        return queryset
+        # Kept, like Django's own: every form of the formset reads it (else one query a form).
+        if not hasattr(self, "_scoped_queryset"):
+            queryset = super().get_queryset()
+            if self.scope is not None:
+                queryset = queryset.filter(pk__in=self.scope.values("pk"))
+            self._scoped_queryset = queryset
+        return self._scoped_queryset
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff saving a big course in the studio may post more fields than the public (below).
+    "core.middleware.StudioFormLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -256,6 +258,12 @@ WHITENOISE_MAX_AGE = 31536000 if STATIC_MANIFEST else 0
 # Upload limits (bytes and pixels); refusals are form errors.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Staff posting to the admin only: the nested form of a course of 300 lessons posts ~4,000 fields
+# and, from a browser, ~300 empty file inputs (core.middleware.StudioFormLimitsMiddleware).
+STUDIO_UPLOAD_LIMITS = {
+    "DATA_UPLOAD_MAX_NUMBER_FIELDS": env.int("STUDIO_MAX_NUMBER_FIELDS", default=20_000),
+    "DATA_UPLOAD_MAX_NUMBER_FILES": env.int("STUDIO_MAX_NUMBER_FILES", default=2_000),
+}
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=40_000_000)
 VIDEO_UPLOAD_MAX_BYTES = env.int("VIDEO_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
