@@ -23,6 +23,7 @@ from .admin_forms import (
     LessonAdminForm,
     ProtectedFileInput,
     unique_lesson_slug,
+    valid_initial,
 )
 from .admin_security import ScopedInlineMixin, TaughtCoursesAdminMixin, sees_everything
 from .models import Attachment, Category, Course, CourseInstructor, Lesson, Section
@@ -192,6 +193,9 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
         if request.method == "POST":
             request.POST = SharedCopyQueryDict.of(request.POST)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        return valid_initial(self.model, super().get_changeform_initial_data(request))
 
     def save_model(self, request, obj, form, change):
         if obj.status == Course.Status.PUBLISHED and not obj.published_at:

@@ -16,6 +16,23 @@ MARKDOWN_HELP = _(
 )
 
 
+def valid_initial(model, initial: dict) -> dict:
+    """The initial values of an add page (from its query string, ?category=3) without those its
+    foreign keys cannot hold: an autocomplete widget looks its value up, and "abc" was a 500."""
+    kept = {}
+    for name, value in initial.items():
+        field = next((f for f in model._meta.concrete_fields if f.name == name), None)
+        if field is not None and field.is_relation:
+            target = field.target_field
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    target.run_validators(target.to_python(item))
+            except ValidationError:
+                continue
+        kept[name] = value
+    return kept
+
+
 class LinesField(forms.CharField):
     """A list of short strings edited as one line per item."""
 

@@ -88,9 +88,7 @@ def post_as_browser(client, url, response, data):
         for name in parser.file_inputs
     ]
     body = "".join(f"--{boundary}\r\n{part}\r\n" for part in parts) + f"--{boundary}--\r\n"
-    return client.post(
-        url, body.encode(), content_type=f"multipart/form-data; boundary={boundary}"
-    )
+    return client.post(url, body.encode(), content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def errors_of(response) -> str:

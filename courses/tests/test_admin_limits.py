@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from courses.models import Course
 from courses.tests.admin_helpers import errors_of, form_data, post_as_browser
-from courses.tests.factories import course_with_lessons
+from courses.tests.factories import CategoryFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,25 @@ def test_a_learner_posting_to_the_studio_keeps_the_public_field_limit(learner, s
     assert response.status_code == 400
 
 
-def test_staff_posting_outside_the_studio_keep_the_public_field_limit(
-    instructor_client, settings
-):
+def test_staff_posting_outside_the_studio_keep_the_public_field_limit(instructor_client, settings):
     response = instructor_client.post(
         reverse("users:profile"), _many_fields(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-", "99999999999999999999999", "99999"])
+def test_add_page_ignores_a_malformed_initial_category(instructor_client, value):
+    response = instructor_client.get(reverse("admin:courses_course_add"), {"category": value})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get("category") in (None, "99999")
+
+
+def test_add_page_keeps_a_valid_initial_category(instructor_client):
+    category = CategoryFactory(name="Photography")
+    response = instructor_client.get(
+        reverse("admin:courses_course_add"), {"category": category.pk, "level": "advanced"}
+    )
+    assert response.status_code == 200
+    assert f'<option value="{category.pk}" selected>Photography</option>' in response.text
+    assert response.context["adminform"].form.initial["level"] == Course.Level.ADVANCED
