@@ -1,6 +1,7 @@
 import logging
 import smtplib
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.stagekit import clear_login
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,17 @@ class AccountAdapter(DefaultAccountAdapter):
                 "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=site.domain),
             }
         return super().render_mail(template_prefix, email, context, headers)
+
+    def is_safe_url(self, url):
+        """Where `next` may lead: this site (allauth's check) and, over https, never to plain
+        http (as Django's own login view: a same-site http:// next downgraded the connection)."""
+        if not super().is_safe_url(url):
+            return False
+        request = context.request
+        if request is None or not request.is_secure():
+            return True
+        host = urlsplit(url.strip()).netloc
+        return url_has_allowed_host_and_scheme(url, allowed_hosts={host}, require_https=True)
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # The address alone: allauth adds the host (with its port), so varying the Host header

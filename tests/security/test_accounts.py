@@ -263,6 +263,33 @@ def test_logout_refuses_off_site_next(learner_client, next_url):
     assert _is_local(response.url), response.url
 
 
+def test_login_over_https_never_sends_on_to_plain_http(client, learner, password):
+    response = client.post(
+        reverse("account_login"),
+        {"login": learner.email, "password": password, "next": "http://testserver/dashboard/"},
+        secure=True,
+    )
+    assert response.status_code == 302
+    assert not response.url.startswith("http:"), response.url
+
+
+def test_logout_over_https_never_sends_on_to_plain_http(learner_client):
+    response = learner_client.post(
+        reverse("account_logout"), {"next": "http://testserver/courses/"}, secure=True
+    )
+    assert response.status_code == 302
+    assert not response.url.startswith("http:"), response.url
+
+
+def test_login_over_https_keeps_a_same_site_https_next(client, learner, password):
+    response = client.post(
+        reverse("account_login"),
+        {"login": learner.email, "password": password, "next": "https://testserver/courses/"},
+        secure=True,
+    )
+    assert response.url == "https://testserver/courses/"
+
+
 @pytest.mark.parametrize("next_url", HOSTILE_NEXT)
 def test_signup_refuses_off_site_next(client, next_url):
     response = client.post(
