@@ -32,19 +32,13 @@ def safe_filename(name: str, *, default: str = "file") -> str:
     return f"{stem}.{ext.lower()[:10]}" if ext else stem
 
 
-def reencode_image(upload, *, max_size: tuple[int, int]):
-    """Decode an uploaded image with Pillow and return a re-encoded copy (or raise ValidationError).
+def probe_image(upload, *, max_pixels: int | None = None) -> str:
+    """The format of an uploaded image, read from its header only (or a ValidationError).
 
-    Refuses anything that is not a real JPEG, PNG or WebP, files over IMAGE_UPLOAD_MAX_BYTES and
-    images over IMAGE_UPLOAD_MAX_PIXELS (checked from the header, before decoding, so a
-    decompression bomb never expands). EXIF orientation is applied and metadata dropped.
+    Refuses anything that is not a real JPEG, PNG or WebP, and images over `max_pixels`
+    (IMAGE_UPLOAD_MAX_PIXELS by default) before decoding, so a decompression bomb never expands.
     """
-    if upload.size and upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
-        raise forms.ValidationError(
-            _("The image is too large (%(size)d MB at most).")
-            % {"size": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-        )
+    max_pixels = max_pixels or settings.IMAGE_UPLOAD_MAX_PIXELS
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
@@ -55,17 +49,34 @@ def reencode_image(upload, *, max_size: tuple[int, int]):
             _("Upload a valid image: this file is not a JPEG, PNG or WebP picture."),
             code="invalid_image",
         ) from exc
+    finally:
+        upload.seek(0)
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise forms.ValidationError(
             _("Only JPEG, PNG and WebP images are accepted."), code="invalid_image_format"
         )
-    if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+    if width * height > max_pixels:
         raise forms.ValidationError(
             _("The image has too many pixels (%(max)d megapixels at most).")
-            % {"max": settings.IMAGE_UPLOAD_MAX_PIXELS // 1_000_000},
+            % {"max": max_pixels // 1_000_000},
             code="too_many_pixels",
         )
-    upload.seek(0)
+    return image_format
+
+
+def reencode_image(upload, *, max_size: tuple[int, int], max_pixels: int | None = None):
+    """Decode an uploaded image with Pillow and return a re-encoded copy (or raise ValidationError).
+
+    Refuses files over IMAGE_UPLOAD_MAX_BYTES and what probe_image refuses. EXIF orientation is
+    applied and metadata dropped.
+    """
+    if upload.size and upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The image is too large (%(size)d MB at most).")
+            % {"size": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    probe_image(upload, max_pixels=max_pixels)
     try:
         with Image.open(upload) as image:
             image.load()
@@ -85,6 +96,31 @@ def reencode_image(upload, *, max_size: tuple[int, int]):
     # A random part: a name is never used again for other content (its URL may be kept forever).
     name = f"{stem[:60]}-{secrets.token_hex(4)}.webp"
     return InMemoryUploadedFile(buffer, None, name, "image/webp", buffer.getbuffer().nbytes, None)
+
+
+# How each format is written again; what was in the image's metadata is not.
+_RESAVE_OPTIONS = {"JPEG": {"quality": 95}, "PNG": {"optimize": True}, "WEBP": {"quality": 90}}
+
+
+def without_metadata(upload):
+    """A copy of an uploaded JPEG, PNG or WebP in its own format and under its own name, without
+    its metadata (EXIF with GPS position and camera, comments, XMP); turned upright as its EXIF
+    orientation said, colour profile and transparency kept."""
+    image_format = probe_image(upload)
+    with Image.open(upload) as image:
+        image.load()
+        options = {
+            key: image.info[key] for key in ("icc_profile", "transparency") if key in image.info
+        }
+        if getattr(image, "n_frames", 1) > 1:  # animated: every frame, as it was
+            options["save_all"] = True
+        else:
+            image = ImageOps.exif_transpose(image)
+        buffer = io.BytesIO()
+        image.save(buffer, format=image_format, **options, **_RESAVE_OPTIONS[image_format])
+    content_type = Image.MIME.get(image_format, "application/octet-stream")
+    size = buffer.getbuffer().nbytes
+    return InMemoryUploadedFile(buffer, None, upload.name, content_type, size, None)
 
 
 class ValidatedImageFormField(forms.ImageField):
