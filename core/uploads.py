@@ -35,10 +35,12 @@ def safe_filename(name: str, *, default: str = "file") -> str:
 def probe_image(upload, *, max_pixels: int | None = None) -> str:
     """The format of an uploaded image, read from its header only (or a ValidationError).
 
-    Refuses anything that is not a real JPEG, PNG or WebP, and images over `max_pixels`
-    (IMAGE_UPLOAD_MAX_PIXELS by default) before decoding, so a decompression bomb never expands.
+    Refuses anything that is not a real JPEG, PNG or WebP, and images over `max_pixels` (never
+    more than IMAGE_UPLOAD_MAX_PIXELS) before decoding, so a decompression bomb never expands.
     """
-    max_pixels = max_pixels or settings.IMAGE_UPLOAD_MAX_PIXELS
+    max_pixels = min(
+        max_pixels or settings.IMAGE_UPLOAD_MAX_PIXELS, settings.IMAGE_UPLOAD_MAX_PIXELS
+    )
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
@@ -128,8 +130,9 @@ class ValidatedImageFormField(forms.ImageField):
 
     default_error_messages = {"invalid_image": ""}
 
-    def __init__(self, *, max_size=(1600, 1600), **kwargs):
+    def __init__(self, *, max_size=(1600, 1600), max_pixels=None, **kwargs):
         self.max_size = max_size
+        self.max_pixels = max_pixels
         kwargs.setdefault(
             "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         )
@@ -140,7 +143,7 @@ class ValidatedImageFormField(forms.ImageField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        return reencode_image(upload, max_size=self.max_size)
+        return reencode_image(upload, max_size=self.max_size, max_pixels=self.max_pixels)
 
 
 class ImageWithRenditionsFieldFile(ImageFieldFile):
@@ -153,20 +156,29 @@ class ImageWithRenditionsFieldFile(ImageFieldFile):
 
 class ValidatedImageField(models.ImageField):
     """Model ImageField whose forms (site and admin) validate and re-encode uploads, and whose
-    files come with their renditions."""
+    files come with their renditions. `max_pixels` caps what an upload may decode to, below
+    IMAGE_UPLOAD_MAX_PIXELS (a 512 px avatar needs no 40 MP photo)."""
 
     attr_class = ImageWithRenditionsFieldFile
 
-    def __init__(self, *args, max_size=(1600, 1600), **kwargs):
+    def __init__(self, *args, max_size=(1600, 1600), max_pixels=None, **kwargs):
         self.max_size = tuple(max_size)
+        self.max_pixels = max_pixels
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["max_size"] = self.max_size
+        if self.max_pixels:
+            kwargs["max_pixels"] = self.max_pixels
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
         return super().formfield(
-            **{"form_class": ValidatedImageFormField, "max_size": self.max_size, **kwargs}
+            **{
+                "form_class": ValidatedImageFormField,
+                "max_size": self.max_size,
+                "max_pixels": self.max_pixels,
+                **kwargs,
+            }
         )

@@ -188,6 +188,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # Ours (users.views.profile): saving the profile, which may upload an avatar.
+    "change_profile": "10/h/user",
 }
 # Behind a load balancer: how many proxies add to X-Forwarded-For (for allauth's rate limits).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
