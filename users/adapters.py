@@ -9,9 +9,11 @@ from allauth.core import context, ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
+from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -57,6 +59,13 @@ class AccountAdapter(DefaultAccountAdapter):
             if error.code != "too_many_login_attempts":
                 raise
             raise ImmediateHttpResponse(ratelimit.respond_429(request)) from None
+
+    def respond_email_verification_sent(self, request, user):
+        if user is None:
+            # A signup with an address that has an account (ACCOUNT_PREVENT_ENUMERATION): no
+            # account is made, so hash a password as a new one would, or its speed tells.
+            make_password(get_random_string(32))
+        return super().respond_email_verification_sent(request, user)
 
     def populate_username(self, request, user):
         # allauth would make one from the email; User.save() derives it from the display name.

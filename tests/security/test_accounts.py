@@ -2,11 +2,14 @@
 email before login, single-use reset links and no open redirects through `next`."""
 
 import re
+import statistics
 import subprocess
 import sys
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import global_settings
 from django.core import mail
 from django.urls import reverse
 
@@ -135,6 +138,26 @@ def test_signup_with_a_taken_email_looks_like_a_new_signup(client, learner):
     assert User.objects.filter(email=learner.email).count() == 1
     # The owner of the address is told by email, not the person at the keyboard.
     assert [m.to for m in mail.outbox] == [[learner.email], ["fresh@example.com"]]
+
+
+def test_signup_takes_as_long_for_a_registered_address_as_for_a_new_one(client, learner, settings):
+    """The answers are alike (above); their time must not tell either. A new account costs a
+    password hash, so must the answer for a known address: medians of 10 tries each, a tolerance
+    on their ratio (the one timed test of the suite)."""
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the real PBKDF2, not MD5
+    settings.ACCOUNT_RATE_LIMITS = False  # 22 signups from one address in a few seconds
+    timings = {"known": [], "new": []}
+    for attempt in range(11):
+        for kind, email in (("known", learner.email), ("new", f"new{attempt}@example.com")):
+            client.logout()
+            started = time.perf_counter()
+            response = client.post(reverse("account_signup"), _signup_data(email))
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 302
+            if attempt:  # the first round warms up
+                timings[kind].append(elapsed)
+    ratio = statistics.median(timings["known"]) / statistics.median(timings["new"])
+    assert 0.5 < ratio < 2, timings  # within a factor of two on a busy machine; a leak is ×25
 
 
 def test_login_errors_are_the_same_for_known_and_unknown_emails(client, learner):
