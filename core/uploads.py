@@ -6,18 +6,22 @@ import os
 import re
 import secrets
 import unicodedata
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import ImageFieldFile
+from django.db.models.signals import post_init, post_save
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
-from .renditions import make_renditions
+from .renditions import delete_renditions, make_renditions
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+# The demo's images are committed with the code (media/demo/): replaced in the demo, they stay.
+KEPT_FOLDERS = ("demo/",)
 
 
 def safe_filename(name: str, *, default: str = "file") -> str:
@@ -157,7 +161,11 @@ class ImageWithRenditionsFieldFile(ImageFieldFile):
 class ValidatedImageField(models.ImageField):
     """Model ImageField whose forms (site and admin) validate and re-encode uploads, and whose
     files come with their renditions. `max_pixels` caps what an upload may decode to, below
-    IMAGE_UPLOAD_MAX_PIXELS (a 512 px avatar needs no 40 MP photo)."""
+    IMAGE_UPLOAD_MAX_PIXELS (a 512 px avatar needs no 40 MP photo).
+
+    A file replaced or removed is deleted with its renditions once the row's new value is
+    committed (never before, never after a rollback), unless another row still names it.
+    """
 
     attr_class = ImageWithRenditionsFieldFile
 
@@ -172,6 +180,32 @@ class ValidatedImageField(models.ImageField):
         if self.max_pixels:
             kwargs["max_pixels"] = self.max_pixels
         return name, path, args, kwargs
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            post_init.connect(self._remember_stored_name, sender=cls)
+            post_save.connect(self._delete_replaced_file, sender=cls)
+
+    def _remember_stored_name(self, instance, **kwargs):
+        # A name (a string) is a stored file; an upload given to the constructor is not yet.
+        value = instance.__dict__.get(self.attname)
+        instance.__dict__[f"_stored_{self.attname}"] = value if isinstance(value, str) else ""
+
+    def _delete_replaced_file(self, sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw or (update_fields is not None and self.name not in update_fields):
+            return
+        file = getattr(instance, self.attname)
+        stored = instance.__dict__.get(f"_stored_{self.attname}", "")
+        instance.__dict__[f"_stored_{self.attname}"] = file.name or ""
+        if stored and stored != file.name and not stored.startswith(KEPT_FOLDERS):
+            delete = partial(self._delete_unless_named, sender, file.storage, stored)
+            transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
+
+    def _delete_unless_named(self, model, storage, name):
+        if not model._default_manager.filter(**{self.name: name}).exists():
+            storage.delete(name)
+            delete_renditions(storage, name)
 
     def formfield(self, **kwargs):
         return super().formfield(
