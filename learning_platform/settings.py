@@ -5,6 +5,7 @@ AWS_* variables switch to PostgreSQL, Redis and S3-compatible storage without co
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -320,16 +321,32 @@ if not DEBUG:
 
 # Only our own scripts and styles; video frames only from the allow-listed privacy-friendly hosts.
 VIDEO_EMBED_HOSTS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
-_media_origin = (
-    [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN else []
-)
+
+
+def _bucket_origins() -> list[str]:
+    """Where browsers fetch the bucket's files: public media from the custom domain (or the
+    bucket), signed private files (lesson videos) always from the bucket's own address."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    origins = [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_S3_CUSTOM_DOMAIN else []
+    if AWS_S3_ENDPOINT_URL:  # S3-compatible storage: the bucket is a path under the endpoint
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        return [*origins, f"{endpoint.scheme}://{endpoint.netloc}"]
+    # Amazon S3: the bucket's global name, and its region's (S3 redirects a newer bucket there).
+    hosts = [f"{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    if AWS_S3_REGION_NAME:
+        hosts.append(f"{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    return [*origins, *(f"https://{host}" for host in hosts)]
+
+
+_media_origins = _bucket_origins()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *_media_origin],
-        "media-src": ["'self'", *_media_origin],
+        "img-src": ["'self'", "data:", *_media_origins],
+        "media-src": ["'self'", *_media_origins],
         "font-src": ["'self'"],
         "frame-src": VIDEO_EMBED_HOSTS,
         "connect-src": ["'self'"],
