@@ -63,9 +63,9 @@ def production_server(tmp_path_factory):
         env.pop(name, None)
     log = tmp_path / "gunicorn.log"  # a file: a full pipe would block the server
     log_file = log.open("w")
+    command = ["gunicorn", "learning_platform.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "learning_platform.wsgi", "-w", "2"]
-        + ["-b", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", *command],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
