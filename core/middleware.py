@@ -98,16 +98,45 @@ class MalformedSessionCookieMiddleware:
         return self.get_response(request)
 
 
+class _RaisedUploadLimits:
+    """Django's upload limits raised to STUDIO_UPLOAD_LIMITS while at least one studio body is
+    being parsed in this process: counted, so parses in several threads neither wait for each
+    other (an upload may take minutes) nor put the public limits back while another runs."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._parsing = 0
+        self._public = {}
+
+    def __enter__(self):
+        with self._lock:
+            if not self._parsing:
+                limits = settings.STUDIO_UPLOAD_LIMITS
+                self._public = {name: getattr(settings, name) for name in limits}
+                for name, value in limits.items():
+                    setattr(settings, name, value)
+            self._parsing += 1
+
+    def __exit__(self, *exc_info):
+        with self._lock:
+            self._parsing -= 1
+            if not self._parsing:
+                for name, value in self._public.items():
+                    setattr(settings, name, value)
+
+
 class StudioFormLimitsMiddleware:
     """Parse the body of a staff member's POST to the admin under STUDIO_UPLOAD_LIMITS (place
     after authentication): the nested course form posts ~14 fields a lesson and, as browsers send
     them, one empty file a lesson; the public limits (DATA_UPLOAD_MAX_*) stay for everyone else.
 
-    Django reads those limits from settings while it parses, so they are raised for the length of
-    this parse only, one parse at a time, before the CSRF check or the view reads the body.
+    Django reads those limits from settings while it parses, so they are raised while this parse
+    runs, before the CSRF check or the view reads the body. With gunicorn's sync workers a process
+    parses one request at a time; with threads, another request parsed meanwhile in the same
+    process gets the raised limits too.
     """
 
-    _parsing = threading.Lock()
+    _raised_limits = _RaisedUploadLimits()
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -119,13 +148,6 @@ class StudioFormLimitsMiddleware:
             and request.user.is_active
             and request.user.is_staff
         ):
-            with self._parsing:
-                public = {name: getattr(settings, name) for name in settings.STUDIO_UPLOAD_LIMITS}
-                try:
-                    for name, value in settings.STUDIO_UPLOAD_LIMITS.items():
-                        setattr(settings, name, value)
-                    request.POST  # noqa: B018 (parsed now: Django keeps it for the request)
-                finally:
-                    for name, value in public.items():
-                        setattr(settings, name, value)
+            with self._raised_limits:
+                request.POST  # noqa: B018 (parsed now: Django keeps it for the request)
         return self.get_response(request)

@@ -105,7 +105,7 @@ def reencode_image(upload, *, max_size: tuple[int, int], max_pixels: int | None 
 
 
 # How each format is written again; what was in the image's metadata is not.
-_RESAVE_OPTIONS = {"JPEG": {"quality": 95}, "PNG": {"optimize": True}, "WEBP": {"quality": 90}}
+_RESAVE_OPTIONS = {"JPEG": {"quality": 95}, "PNG": {}, "WEBP": {"quality": 90}}
 
 
 def without_metadata(upload):
