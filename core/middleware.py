@@ -6,16 +6,20 @@
   our forms save inside a transaction, so no row is left half-written.
 * MalformedSessionCookieMiddleware: a session cookie no session store could have issued is
   ignored, so it never reaches a database query.
+* StudioFormLimitsMiddleware: staff saving a form in the admin may post more fields than anyone
+  else (STUDIO_UPLOAD_LIMITS): a course of 300 lessons posts ~4,000.
 """
 
 import errno
 import logging
 import re
+import threading
 
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
@@ -91,4 +95,59 @@ class MalformedSessionCookieMiddleware:
         key = request.COOKIES.get(name)
         if key is not None and not SESSION_KEY.fullmatch(key):
             del request.COOKIES[name]
+        return self.get_response(request)
+
+
+class _RaisedUploadLimits:
+    """Django's upload limits raised to STUDIO_UPLOAD_LIMITS while at least one studio body is
+    being parsed in this process: counted, so parses in several threads neither wait for each
+    other (an upload may take minutes) nor put the public limits back while another runs."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._parsing = 0
+        self._public = {}
+
+    def __enter__(self):
+        with self._lock:
+            if not self._parsing:
+                limits = settings.STUDIO_UPLOAD_LIMITS
+                self._public = {name: getattr(settings, name) for name in limits}
+                for name, value in limits.items():
+                    setattr(settings, name, value)
+            self._parsing += 1
+
+    def __exit__(self, *exc_info):
+        with self._lock:
+            self._parsing -= 1
+            if not self._parsing:
+                for name, value in self._public.items():
+                    setattr(settings, name, value)
+
+
+class StudioFormLimitsMiddleware:
+    """Parse the body of a staff member's POST to the admin under STUDIO_UPLOAD_LIMITS (place
+    after authentication): the nested course form posts ~14 fields a lesson and, as browsers send
+    them, one empty file a lesson; the public limits (DATA_UPLOAD_MAX_*) stay for everyone else.
+
+    Django reads those limits from settings while it parses, so they are raised while this parse
+    runs, before the CSRF check or the view reads the body. With gunicorn's sync workers a process
+    parses one request at a time; with threads, another request parsed meanwhile in the same
+    process gets the raised limits too.
+    """
+
+    _raised_limits = _RaisedUploadLimits()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "POST"
+            and request.path.startswith(reverse("admin:index"))
+            and request.user.is_active
+            and request.user.is_staff
+        ):
+            with self._raised_limits:
+                request.POST  # noqa: B018 (parsed now: Django keeps it for the request)
         return self.get_response(request)

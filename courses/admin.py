@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from .admin_forms import (
     LessonAdminForm,
     ProtectedFileInput,
     unique_lesson_slug,
+    valid_initial,
 )
 from .admin_security import ScopedInlineMixin, TaughtCoursesAdminMixin, sees_everything
 from .models import Attachment, Category, Course, CourseInstructor, Lesson, Section
@@ -108,6 +110,25 @@ class CourseInstructorInline(SortableInlineMixin, nested_admin.NestedTabularInli
 # --- Courses ------------------------------------------------------------------------------------
 
 
+class SharedCopyQueryDict(QueryDict):
+    """The posted data of a course save, copied once for all its formsets.
+
+    django-nested-admin gives each nested formset its own deep copy of the whole POST: a course
+    of 300 lessons made 330 copies of 4,000 fields (20 s). A formset writes only keys of its own
+    prefix (positions, ids), so one copy serves them all.
+    """
+
+    @classmethod
+    def of(cls, data: QueryDict) -> "SharedCopyQueryDict":
+        shared = cls(mutable=True, encoding=data.encoding)
+        for key, values in data.lists():
+            shared.setlist(key, values)
+        return shared
+
+    def copy(self):
+        return self
+
+
 @admin.register(Course)
 class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     form = CourseAdminForm
@@ -167,6 +188,14 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
             '<img src="{}" alt="" width="320" height="180" class="studio-cover-preview">',
             course.cover_image.url,
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            request.POST = SharedCopyQueryDict.of(request.POST)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        return valid_initial(self.model, super().get_changeform_initial_data(request))
 
     def save_model(self, request, obj, form, change):
         if obj.status == Course.Status.PUBLISHED and not obj.published_at:

@@ -8,12 +8,29 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_security import ScopedInlineFormSet, sees_everything
-from .models import Course, Lesson
+from .models import Course, CourseInstructor, Lesson
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, _italic_, `code`, [links](https://example.com), lists "
     "starting with “- ”, headings starting with “## ”. HTML is removed."
 )
+
+
+def valid_initial(model, initial: dict) -> dict:
+    """The initial values of an add page (from its query string, ?category=3) without those its
+    foreign keys cannot hold: an autocomplete widget looks its value up, and "abc" was a 500."""
+    kept = {}
+    for name, value in initial.items():
+        field = next((f for f in model._meta.concrete_fields if f.name == name), None)
+        if field is not None and field.is_relation:
+            target = field.target_field
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    target.run_validators(target.to_python(item))
+            except ValidationError:
+                continue
+        kept[name] = value
+    return kept
 
 
 class LinesField(forms.CharField):
@@ -153,15 +170,33 @@ class CourseInstructorFormSet(ScopedInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [
-            form.cleaned_data["user"]
-            for form in self.forms
-            if form.cleaned_data.get("user") and not self._should_delete_form(form)
-        ]
+        kept_forms = sorted(
+            (
+                form
+                for form in self.forms
+                if form.cleaned_data.get("user") and not self._should_delete_form(form)
+            ),
+            key=lambda form: form.cleaned_data.get("order") or 0,
+        )
+        kept = [form.cleaned_data["user"] for form in kept_forms]
         if self.instance.pk and not kept:
             raise ValidationError(_("A course needs at least one instructor."))
         user = self.request_user
-        if self.instance.pk and not sees_everything(user) and user not in kept:
+        if not self.instance.pk or sees_everything(user):
+            return
+        if user not in kept:
             raise ValidationError(
                 _("You cannot remove yourself from a course; ask a co-instructor or an admin.")
             )
+        before = list(
+            CourseInstructor.objects.filter(course=self.instance).values_list("user_id", flat=True)
+        )
+        if before and before[0] != user.pk:  # a co-instructor: the lead is someone else
+            if set(before) - {person.pk for person in kept}:
+                raise ValidationError(
+                    _("Only the lead instructor or an admin can remove instructors.")
+                )
+            if kept[0].pk != before[0]:
+                raise ValidationError(
+                    _("Only the lead instructor or an admin can change who leads the course.")
+                )

@@ -5,7 +5,11 @@ rows (changelists, change/delete/history pages, popups, autocomplete, inline for
 choices of foreign keys), to the rows that belong to a course they teach.
 """
 
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField
@@ -40,6 +44,40 @@ def limit_to_taught(queryset: QuerySet, user, lookup: str | None = None) -> Quer
     if lookup is None:
         lookup = COURSE_LOOKUPS[queryset.model]
     return queryset.filter(**{f"{lookup}__in" if lookup else "pk__in": taught_course_ids(user)})
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect (/admin/r/<type>/<id>/) for rows the user may open.
+
+    Django's own redirects for any row of any model: an instructor walking the ids would learn
+    every certificate's UUID, other instructors' drafts and every user's username.
+    """
+    if not sees_everything(request.user) and not _may_open(request, content_type_id, object_id):
+        raise Http404(_("No such item in your courses."))
+    return shortcut(request, content_type_id, object_id)
+
+
+def _may_open(request, content_type_id, object_id) -> bool:
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        return False
+    if model is None:  # a content type whose model is gone
+        return False
+    if model in COURSE_LOOKUPS:
+        rows = limit_to_taught(model._default_manager.all(), request.user)
+    else:
+        try:
+            model_admin = admin.site.get_model_admin(model)
+        except NotRegistered:
+            return False
+        if not model_admin.has_view_or_change_permission(request):
+            return False
+        rows = model_admin.get_queryset(request)
+    try:
+        return rows.filter(pk=object_id).exists()
+    except (ValueError, ValidationError):
+        return False
 
 
 class ScopedForeignKeysMixin:
@@ -98,10 +136,13 @@ class ScopedInlineFormSet(NestedInlineFormSet):
     scope: QuerySet | None = None
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.scope is not None:
-            queryset = queryset.filter(pk__in=self.scope.values("pk"))
-        return queryset
+        # Kept, like Django's own: every form of the formset reads it (else one query a form).
+        if not hasattr(self, "_scoped_queryset"):
+            queryset = super().get_queryset()
+            if self.scope is not None:
+                queryset = queryset.filter(pk__in=self.scope.values("pk"))
+            self._scoped_queryset = queryset
+        return self._scoped_queryset
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -10,9 +10,10 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import ValidatedImageField, safe_filename
+from core.uploads import ValidatedImageField, safe_filename, without_metadata
 
 from .validators import (
+    is_image_attachment,
     validate_attachment,
     validate_video_file,
     validate_video_url,
@@ -448,6 +449,9 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.file and not self.file._committed and is_image_attachment(self.file.name):
+            # A new image: stored without its metadata (a photo's GPS position, its camera).
+            self.file = without_metadata(self.file.file)
         if self.file:
             with contextlib.suppress(OSError):
                 self.size = self.file.size

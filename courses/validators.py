@@ -8,10 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import probe_image
+
 ATTACHMENT_EXTENSIONS = {
     "pdf", "zip", "txt", "md", "csv", "json", "py", "png", "jpg", "jpeg", "webp",
     "pptx", "ppt", "key", "odp", "docx", "xlsx", "odt", "ods",
 }  # fmt: skip
+# Stored without their metadata (courses.models.Attachment.save), so they must be real images.
+IMAGE_ATTACHMENT_EXTENSIONS = {"png", "jpg", "jpeg", "webp"}
 VIDEO_EXTENSIONS = {"mp4", "webm"}
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -87,3 +91,10 @@ def validate_attachment(upload):
             % {"mb": settings.ATTACHMENT_UPLOAD_MAX_BYTES // (1024 * 1024)},
             code="file_too_large",
         )
+    # A new upload only (a stored file was checked when it came): is it the image it says?
+    if is_image_attachment(upload.name) and not getattr(upload, "_committed", False):
+        probe_image(upload)
+
+
+def is_image_attachment(name) -> bool:
+    return _extension(name) in IMAGE_ATTACHMENT_EXTENSIONS

@@ -19,12 +19,14 @@ from django.http import (
 from django.utils.translation import gettext as _
 
 CHUNK = 64 * 1024
+# Files only some learners may fetch: never kept by a browser or a shared proxy (no-store).
+PRIVATE_CACHE_CONTROL = "private, no-store"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def _headers(response):
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     response["Accept-Ranges"] = "bytes"
     return response
 
@@ -86,7 +88,7 @@ def _signed_redirect(file_field, *, filename, content_type, as_attachment):
     except TypeError:  # a remote storage without S3's parameters
         url = file_field.storage.url(file_field.name)
     response = HttpResponseRedirect(url)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 

@@ -5,6 +5,7 @@ AWS_* variables switch to PostgreSQL, Redis and S3-compatible storage without co
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff saving a big course in the studio may post more fields than the public (below).
+    "core.middleware.StudioFormLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -188,6 +191,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # Ours (users.views.profile): saving the profile, which may upload an avatar.
+    "change_profile": "10/h/user",
 }
 # Behind a load balancer: how many proxies add to X-Forwarded-For (for allauth's rate limits).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -262,6 +267,12 @@ WHITENOISE_MAX_AGE = 31536000 if STATIC_MANIFEST else 0
 # Upload limits (bytes and pixels); refusals are form errors.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Staff posting to the admin only: the nested form of a course of 300 lessons posts ~4,000 fields
+# and, from a browser, ~300 empty file inputs (core.middleware.StudioFormLimitsMiddleware).
+STUDIO_UPLOAD_LIMITS = {
+    "DATA_UPLOAD_MAX_NUMBER_FIELDS": env.int("STUDIO_MAX_NUMBER_FIELDS", default=20_000),
+    "DATA_UPLOAD_MAX_NUMBER_FILES": env.int("STUDIO_MAX_NUMBER_FILES", default=2_000),
+}
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=40_000_000)
 VIDEO_UPLOAD_MAX_BYTES = env.int("VIDEO_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
@@ -317,16 +328,32 @@ if not DEBUG:
 
 # Only our own scripts and styles; video frames only from the allow-listed privacy-friendly hosts.
 VIDEO_EMBED_HOSTS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
-_media_origin = (
-    [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN else []
-)
+
+
+def _bucket_origins() -> list[str]:
+    """Where browsers fetch the bucket's files: public media from the custom domain (or the
+    bucket), signed private files (lesson videos) always from the bucket's own address."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    origins = [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_S3_CUSTOM_DOMAIN else []
+    if AWS_S3_ENDPOINT_URL:  # S3-compatible storage: the bucket is a path under the endpoint
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        return [*origins, f"{endpoint.scheme}://{endpoint.netloc}"]
+    # Amazon S3: the bucket's global name, and its region's (S3 redirects a newer bucket there).
+    hosts = [f"{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    if AWS_S3_REGION_NAME:
+        hosts.append(f"{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    return [*origins, *(f"https://{host}" for host in hosts)]
+
+
+_media_origins = _bucket_origins()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *_media_origin],
-        "media-src": ["'self'", *_media_origin],
+        "img-src": ["'self'", "data:", *_media_origins],
+        "media-src": ["'self'", *_media_origins],
         "font-src": ["'self'"],
         "frame-src": VIDEO_EMBED_HOSTS,
         "connect-src": ["'self'"],

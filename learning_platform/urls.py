@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 
 from core import views as core_views
 from courses import views as course_views
+from courses.admin_security import view_on_site
 
 # Admin login goes through allauth, so its rate limits and verified-email rules apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -27,6 +28,8 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", course_views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", course_views.sitemap_section, name="sitemap-section"),
+    # Before the admin's own: its "view on site" redirect, for rows the user may open only.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("accounts/", include("allauth.urls")),

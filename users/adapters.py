@@ -1,6 +1,7 @@
 import logging
 import smtplib
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.stagekit import clear_login
@@ -8,9 +9,12 @@ from allauth.core import context, ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
+from django.utils.crypto import get_random_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -31,6 +35,17 @@ class AccountAdapter(DefaultAccountAdapter):
             }
         return super().render_mail(template_prefix, email, context, headers)
 
+    def is_safe_url(self, url):
+        """Where `next` may lead: this site (allauth's check) and, over https, never to plain
+        http (as Django's own login view: a same-site http:// next downgraded the connection)."""
+        if not super().is_safe_url(url):
+            return False
+        request = context.request
+        if request is None or not request.is_secure():
+            return True
+        host = urlsplit(url.strip()).netloc
+        return url_has_allowed_host_and_scheme(url, allowed_hosts={host}, require_https=True)
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         # The address alone: allauth adds the host (with its port), so varying the Host header
         # gave an attacker fresh attempts.
@@ -44,6 +59,13 @@ class AccountAdapter(DefaultAccountAdapter):
             if error.code != "too_many_login_attempts":
                 raise
             raise ImmediateHttpResponse(ratelimit.respond_429(request)) from None
+
+    def respond_email_verification_sent(self, request, user):
+        if user is None:
+            # A signup with an address that has an account (ACCOUNT_PREVENT_ENUMERATION): no
+            # account is made, so hash a password as a new one would, or its speed tells.
+            make_password(get_random_string(32))
+        return super().respond_email_verification_sent(request, user)
 
     def populate_username(self, request, user):
         # allauth would make one from the email; User.save() derives it from the display name.

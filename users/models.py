@@ -67,7 +67,9 @@ class User(AbstractUser):
     name = models.CharField(_("display name"), max_length=120, blank=True)
     headline = models.CharField(_("headline"), max_length=160, blank=True)
     bio = models.TextField(_("bio"), max_length=4000, blank=True)
-    avatar = ValidatedImageField(_("avatar"), upload_to="avatars/", blank=True, max_size=(512, 512))
+    avatar = ValidatedImageField(
+        _("avatar"), upload_to="avatars/", blank=True, max_size=(512, 512), max_pixels=12_000_000
+    )
     # Which emails the user wants (users.emails.Kind; the profile and unsubscribe links set them).
     email_answers = models.BooleanField(_("answers to my questions"), default=True)
     email_announcements = models.BooleanField(_("announcements in my courses"), default=True)

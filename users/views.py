@@ -1,5 +1,6 @@
 import logging
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def profile(request):
+    # Each change may decode an image: a few an hour per person (ACCOUNT_RATE_LIMITS).
+    refused = ratelimit.consume_or_429(request, action="change_profile")
+    if refused:
+        return refused
     # A copy, so a rejected form never shows its invalid values in the navbar.
     user = User.objects.get(pk=request.user.pk)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)

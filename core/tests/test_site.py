@@ -107,3 +107,16 @@ def test_healthz_json_is_not_cached(client):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     json.loads(response.content)
+
+
+def test_overlapping_studio_parses_put_the_public_limits_back_after_the_last(settings):
+    from core.middleware import StudioFormLimitsMiddleware
+
+    public = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    studio = settings.STUDIO_UPLOAD_LIMITS["DATA_UPLOAD_MAX_NUMBER_FIELDS"]
+    raised = StudioFormLimitsMiddleware._raised_limits
+    with raised:
+        with raised:  # a second thread's parse starts before the first ends
+            assert studio == settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        assert studio == settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert public == settings.DATA_UPLOAD_MAX_NUMBER_FIELDS

@@ -9,6 +9,7 @@ class _FormFields(HTMLParser):
     def __init__(self):
         super().__init__()
         self.data: dict[str, list[str]] = {}
+        self.file_inputs: list[str] = []
         self._select = None
         self._select_values = []
         self._textarea = None
@@ -24,6 +25,8 @@ class _FormFields(HTMLParser):
         name = attrs.get("name")
         if tag == "input" and name:
             kind = attrs.get("type", "text")
+            if kind == "file" and "__prefix__" not in name and "-empty-" not in name:
+                self.file_inputs.append(name)
             if kind in {"submit", "button", "file", "image", "reset"}:
                 return
             if kind in {"checkbox", "radio"}:
@@ -57,11 +60,35 @@ class _FormFields(HTMLParser):
             self._textarea = None
 
 
+def _fields_of(response) -> _FormFields:
+    if not hasattr(response, "_form_fields"):
+        response._form_fields = _FormFields()
+        response._form_fields.feed(response.content.decode())
+    return response._form_fields
+
+
 def form_data(response) -> dict:
     """The admin form of `response` as POST data (change what you need, then post it)."""
-    parser = _FormFields()
-    parser.feed(response.content.decode())
+    parser = _fields_of(response)
     return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
+
+
+def post_as_browser(client, url, response, data):
+    """POST `data` to `url` as multipart, the way a browser submits the form of `response`: each
+    file input left empty is sent too, as a part with an empty file name."""
+    parser = _fields_of(response)
+    boundary = "studio-form-boundary"
+    parts = [
+        f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}'
+        for name, values in data.items()
+        for value in (values if isinstance(values, list) else [values])
+    ] + [
+        f'Content-Disposition: form-data; name="{name}"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+        for name in parser.file_inputs
+    ]
+    body = "".join(f"--{boundary}\r\n{part}\r\n" for part in parts) + f"--{boundary}--\r\n"
+    return client.post(url, body.encode(), content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def errors_of(response) -> str:

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from courses.models import Attachment, Course, Lesson, Section
 from courses.tests.admin_helpers import errors_of, form_data
-from courses.tests.factories import AttachmentFactory, course_with_lessons
+from courses.tests.factories import AttachmentFactory, CourseFactory, course_with_lessons
+from learning.tests.factories import CertificateFactory
 from users.tests.factories import InstructorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,65 @@ def test_unknown_or_malformed_ids_are_not_found(instructor_client):
     for object_id in ["999999", "abc"]:
         url = reverse("admin:courses_course_change", args=[object_id])
         assert instructor_client.get(url).status_code == 404
+
+
+# --- "View on site" (/admin/r/<content type>/<id>/) ---------------------------------------------
+
+
+def view_on_site_url(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+@pytest.mark.parametrize(
+    "foreign_object",
+    [
+        lambda c: c,
+        lambda c: CourseFactory(status=Course.Status.DRAFT, instructors=c.instructors.all()),
+        lambda c: c.lessons.first(),
+        lambda c: Attachment.objects.get(lesson__course=c),
+        lambda c: CertificateFactory(course=c),
+        lambda c: c.instructors.first(),
+        lambda c: UserFactory(),
+    ],
+    ids=["course", "draft", "lesson", "attachment", "certificate", "instructor", "learner"],
+)
+def test_view_on_site_does_not_reveal_foreign_objects(
+    instructor_client, foreign_course, foreign_object
+):
+    response = instructor_client.get(view_on_site_url(foreign_object(foreign_course)))
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+def test_view_on_site_leads_to_own_lessons_and_attachments(instructor_client, own_course):
+    lesson = own_course.lessons.first()
+    attachment = AttachmentFactory(lesson=lesson)
+    for obj in (own_course, lesson, attachment):
+        response = instructor_client.get(view_on_site_url(obj))
+        assert response.status_code == 302
+        assert response.url.endswith(obj.get_absolute_url())
+
+
+def test_view_on_site_of_unknown_or_malformed_ids_is_not_found(instructor_client, own_course):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Course)
+    for object_id in ["999999", "abc"]:
+        url = reverse("admin:view_on_site", args=[content_type.pk, object_id])
+        assert instructor_client.get(url).status_code == 404
+    assert instructor_client.get(reverse("admin:view_on_site", args=[99999, 1])).status_code == 404
+
+
+def test_superuser_keeps_view_on_site_for_everything(client, foreign_course):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    certificate = CertificateFactory(course=foreign_course)
+    for obj in (foreign_course, foreign_course.lessons.first(), certificate):
+        response = client.get(view_on_site_url(obj))
+        assert response.status_code == 302
+        assert response.url.endswith(obj.get_absolute_url())
 
 
 # --- Writing by forged POST ----------------------------------------------------------------------

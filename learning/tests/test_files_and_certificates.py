@@ -42,6 +42,20 @@ def test_enrolled_learner_downloads_attachment(enrolled_client, lessons):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_private_files_are_never_kept_by_browsers_or_proxies(enrolled_client, lessons):
+    item = AttachmentFactory(lesson=lessons[1])
+    video = with_video(lessons[1])
+    responses = [
+        enrolled_client.get(attachment_url(item)),
+        enrolled_client.get(video_url(video)),
+        enrolled_client.get(video_url(video), headers={"range": "bytes=0-9"}),
+    ]
+    for response in responses:
+        assert response.status_code in {200, 206}
+        assert "no-store" in response["Cache-Control"]
+        assert "max-age" not in response["Cache-Control"]
+
+
 def test_attachment_needs_enrolment(learner_client, course, lessons):
     item = AttachmentFactory(lesson=lessons[1])
     response = learner_client.get(attachment_url(item))

@@ -2,11 +2,14 @@
 email before login, single-use reset links and no open redirects through `next`."""
 
 import re
+import statistics
 import subprocess
 import sys
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import global_settings
 from django.core import mail
 from django.urls import reverse
 
@@ -137,6 +140,26 @@ def test_signup_with_a_taken_email_looks_like_a_new_signup(client, learner):
     assert [m.to for m in mail.outbox] == [[learner.email], ["fresh@example.com"]]
 
 
+def test_signup_takes_as_long_for_a_registered_address_as_for_a_new_one(client, learner, settings):
+    """The answers are alike (above); their time must not tell either. A new account costs a
+    password hash, so must the answer for a known address: medians of 10 tries each, a tolerance
+    on their ratio (the one timed test of the suite)."""
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the real PBKDF2, not MD5
+    settings.ACCOUNT_RATE_LIMITS = False  # 22 signups from one address in a few seconds
+    timings = {"known": [], "new": []}
+    for attempt in range(11):
+        for kind, email in (("known", learner.email), ("new", f"new{attempt}@example.com")):
+            client.logout()
+            started = time.perf_counter()
+            response = client.post(reverse("account_signup"), _signup_data(email))
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 302
+            if attempt:  # the first round warms up
+                timings[kind].append(elapsed)
+    ratio = statistics.median(timings["known"]) / statistics.median(timings["new"])
+    assert 0.5 < ratio < 2, timings  # within a factor of two on a busy machine; a leak is ×25
+
+
 def test_login_errors_are_the_same_for_known_and_unknown_emails(client, learner):
     known = client.post(reverse("account_login"), {"login": learner.email, "password": "wrong-1"})
     unknown = client.post(
@@ -261,6 +284,33 @@ def test_logout_refuses_off_site_next(learner_client, next_url):
     response = learner_client.post(reverse("account_logout"), {"next": next_url})
     assert response.status_code == 302
     assert _is_local(response.url), response.url
+
+
+def test_login_over_https_never_sends_on_to_plain_http(client, learner, password):
+    response = client.post(
+        reverse("account_login"),
+        {"login": learner.email, "password": password, "next": "http://testserver/dashboard/"},
+        secure=True,
+    )
+    assert response.status_code == 302
+    assert not response.url.startswith("http:"), response.url
+
+
+def test_logout_over_https_never_sends_on_to_plain_http(learner_client):
+    response = learner_client.post(
+        reverse("account_logout"), {"next": "http://testserver/courses/"}, secure=True
+    )
+    assert response.status_code == 302
+    assert not response.url.startswith("http:"), response.url
+
+
+def test_login_over_https_keeps_a_same_site_https_next(client, learner, password):
+    response = client.post(
+        reverse("account_login"),
+        {"login": learner.email, "password": password, "next": "https://testserver/courses/"},
+        secure=True,
+    )
+    assert response.url == "https://testserver/courses/"
 
 
 @pytest.mark.parametrize("next_url", HOSTILE_NEXT)

@@ -105,6 +105,25 @@ def test_too_many_pixels_is_refused_before_decoding(learner_client, learner, set
     assert response.context["form"].errors.get("avatar")
 
 
+def test_avatar_over_12_megapixels_is_refused_before_decoding(learner_client, learner, settings):
+    # 4,000 × 3,001 pixels: under the site's cap (covers), too costly to decode for a 512 px avatar.
+    assert settings.IMAGE_UPLOAD_MAX_PIXELS > 4_000 * 3_001
+    response = _post_avatar(learner_client, learner, "big.png", png_claiming(4_000, 3_001))
+    assert response.status_code == 200
+    assert "too many pixels (12 megapixels at most)" in str(response.context["form"].errors)
+    learner.refresh_from_db()
+    assert not learner.avatar
+
+
+def test_a_12_megapixel_avatar_is_accepted(learner_client, learner):
+    response = _post_avatar(
+        learner_client, learner, "photo.png", image_bytes("PNG", (4_000, 3_000))
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.avatar.width == 512
+
+
 def test_polyglot_jpeg_is_re_encoded_so_the_payload_is_gone(learner_client, learner):
     response = _post_avatar(learner_client, learner, "selfie.jpg", JPEG_HTML_POLYGLOT, "image/jpeg")
     assert response.status_code == 302

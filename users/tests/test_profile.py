@@ -72,6 +72,17 @@ def test_svg_is_refused(learner_client, learner):
     assert "not a JPEG, PNG or WebP" in response.text
 
 
+def test_profile_changes_are_limited_per_user(learner_client, learner, client, instructor):
+    for n in range(10):
+        assert _post(learner_client, learner, headline=f"Change {n}").status_code == 302
+    response = _post(learner_client, learner, headline="One change too many")
+    assert response.status_code == 429
+    learner.refresh_from_db()
+    assert learner.headline == "Change 9"
+    client.force_login(instructor)  # another person has their own allowance
+    assert _post(client, instructor, headline="Mine").status_code == 302
+
+
 def test_username_must_be_unique(learner_client, learner, instructor):
     response = _post(learner_client, learner, username=instructor.username)
     assert "That username is taken." in response.text
