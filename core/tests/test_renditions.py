@@ -87,3 +87,14 @@ def test_uploaded_media_are_served_with_a_long_lifetime_and_nosniff(client, db):
 def test_the_media_view_never_leaves_the_media_folder(client, db):
     assert client.get("/media/../private/secret.txt").status_code == 404
     assert client.get("/media/%2e%2e/manage.py").status_code == 404
+
+
+def test_make_renditions_fills_in_what_is_missing(db):
+    from django.core.management import call_command
+
+    course = CourseFactory()
+    course.cover_image.save("cover.webp", webp(), save=True)
+    stem = course.cover_image.name.rsplit(".", 1)[0]
+    default_storage.delete(f"{stem}.w480.webp")
+    call_command("make_renditions", verbosity=0)
+    assert default_storage.exists(f"{stem}.w480.webp")

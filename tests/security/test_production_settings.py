@@ -13,7 +13,7 @@ README belongs to the lead; the same text is in the security report):
   their IP by sending their own ``X-Forwarded-For`` and escape the rate limits.
 * ``CSRF_TRUSTED_ORIGINS=https://learn.example.com`` when the public origin differs from the
   Host header the app sees.
-* ``REDIS_URL`` must point every app server at the same Redis, or rate limits are per process.
+* Rate limits are counted in the database (a cache table), so every app server shares them.
 """
 
 import json
