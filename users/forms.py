@@ -20,12 +20,38 @@ class SignupForm(forms.Form):
         user.save(update_fields=["name"])
 
 
+class AvatarInput(forms.ClearableFileInput):
+    """The picture as it shows, a button to choose another (previewed before saving) and a
+    "Remove picture" switch, instead of Django's "Currently: … Clear" line."""
+
+    template_name = "users/widgets/avatar_input.html"
+    clear_checkbox_label = _("Remove picture")
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/jpeg,image/png,image/webp", **(attrs or {})})
+
+
 class ProfileForm(forms.ModelForm):
+    """A person's name and picture; instructors also edit what their public page shows."""
+
+    INSTRUCTOR_FIELDS = ("username", "headline", "bio")
+
     class Meta:
         model = User
         fields = ["name", "username", "headline", "bio", "avatar"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {"bio": _("A few sentences about you. Shown on your instructor page.")}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": AvatarInput}
+        help_texts = {
+            "username": _("Your instructor page's address: /instructors/<username>/."),
+            "bio": _("A few sentences about you. Shown on your instructor page."),
+            "avatar": _("JPEG, PNG or WebP; shown round, 512 px at most."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.instance.is_staff or self.instance.is_instructor):
+            # Learners have no public page: nothing here would show anywhere.
+            for name in self.INSTRUCTOR_FIELDS:
+                del self.fields[name]
 
 
 class EmailPreferencesForm(forms.ModelForm):

@@ -20,9 +20,10 @@ logger = logging.getLogger(__name__)
 @login_required
 def profile(request):
     # Each change may decode an image: a few an hour per person (ACCOUNT_RATE_LIMITS).
-    refused = ratelimit.consume_or_429(request, action="change_profile")
-    if refused:
-        return refused
+    if request.method == "POST":
+        refused = ratelimit.consume_or_429(request, action="change_profile")
+        if refused:
+            return refused
     # A copy, so a rejected form never shows its invalid values in the navbar.
     user = User.objects.get(pk=request.user.pk)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)

@@ -45,4 +45,21 @@
       });
   }
   document.addEventListener("submit", onWishlistSubmit);
+
+  // A chosen picture shows in the profile's preview before it is saved.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches(".avatar-file") || !input.files || !input.files[0]) return;
+    var preview = input.closest(".avatar-input").querySelector("[data-avatar-preview]");
+    var reader = new FileReader();
+    reader.onload = function () {
+      var img = document.createElement("img");
+      img.src = reader.result; // a data: URL (the CSP allows them for images)
+      img.alt = "Your new picture";
+      img.width = img.height = 72;
+      img.className = "rounded-circle object-fit-cover";
+      preview.replaceChildren(img);
+    };
+    reader.readAsDataURL(input.files[0]);
+  });
 })();

@@ -177,15 +177,15 @@ def test_invalid_bytes_in_the_signup_form_are_form_errors(client, body):
     assert User.objects.count() == before
 
 
-def test_nul_in_profile_fields_is_a_form_error(learner_client, learner):
-    response = learner_client.post(
+def test_nul_in_profile_fields_is_a_form_error(instructor_client, instructor):
+    response = instructor_client.post(
         reverse("users:profile"),
-        {"name": "Lena\x00", "username": learner.username, "headline": "h\x00", "bio": "b"},
+        {"name": "Lena\x00", "username": instructor.username, "headline": "h\x00", "bio": "b"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors
-    learner.refresh_from_db()
-    assert "\x00" not in learner.name
+    instructor.refresh_from_db()
+    assert "\x00" not in instructor.name
 
 
 def test_a_bad_host_header_is_400(client):
@@ -220,14 +220,14 @@ def test_too_many_fields_is_400(client, settings):
     "field,length",
     [("name", 121), ("username", 41), ("headline", 161), ("bio", 4001), ("name", 100_000)],
 )
-def test_over_long_profile_fields_are_form_errors(learner_client, learner, field, length):
-    data = {"name": "Lena", "username": learner.username, "headline": "", "bio": ""}
+def test_over_long_profile_fields_are_form_errors(instructor_client, instructor, field, length):
+    data = {"name": "Lena", "username": instructor.username, "headline": "", "bio": ""}
     data[field] = "a" * length
-    response = learner_client.post(reverse("users:profile"), data)
+    response = instructor_client.post(reverse("users:profile"), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    learner.refresh_from_db()
-    assert len(getattr(learner, field)) < length
+    instructor.refresh_from_db()
+    assert len(getattr(instructor, field)) < length
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,9 @@ def image_file(name="avatar.png", size=(64, 64), fmt="PNG"):
 
 
 def _post(client, user, **extra):
-    data = {"name": user.name, "username": user.username, "headline": "", "bio": "", **extra}
+    data = {"name": user.name, **extra}
+    if user.is_staff:
+        data = {"username": user.username, "headline": "", "bio": "", **data}
     return client.post(reverse("users:profile"), data)
 
 
@@ -25,11 +27,43 @@ def test_profile_needs_login(client):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_profile_edits_name_and_bio(learner_client, learner):
-    response = _post(learner_client, learner, name="Lena L.", bio="I like maps.")
+def test_profile_edits_the_name(learner_client, learner):
+    response = _post(learner_client, learner, name="Lena L.")
     assert response.status_code == 302
     learner.refresh_from_db()
-    assert (learner.name, learner.bio) == ("Lena L.", "I like maps.")
+    assert learner.name == "Lena L."
+
+
+def test_an_instructor_edits_what_their_public_page_shows(instructor_client, instructor):
+    response = _post(instructor_client, instructor, headline="Maps", bio="I like maps.")
+    assert response.status_code == 302
+    instructor.refresh_from_db()
+    assert (instructor.headline, instructor.bio) == ("Maps", "I like maps.")
+
+
+def test_a_learner_is_not_promised_a_public_page(learner_client, learner):
+    response = learner_client.get(reverse("users:profile"))
+    assert "instructor page" not in response.text
+    assert set(response.context["form"].fields) == {"name", "avatar"}
+    _post(learner_client, learner, bio="Ignored", headline="Ignored")
+    learner.refresh_from_db()
+    assert (learner.bio, learner.headline) == ("", "")
+
+
+def test_the_picture_field_previews_changes_and_removes(learner_client, learner):
+    _post(learner_client, learner, avatar=image_file())
+    page = learner_client.get(reverse("users:profile")).text
+    assert "Change picture" in page
+    assert "Remove picture" in page
+    assert "Currently:" not in page
+    learner_client.post(reverse("users:profile"), {"name": learner.name, "avatar-clear": "on"})
+    learner.refresh_from_db()
+    assert not learner.avatar
+
+
+def test_looking_at_the_profile_is_not_rate_limited(learner_client):
+    for _ in range(12):
+        assert learner_client.get(reverse("users:profile")).status_code == 200
 
 
 def test_valid_avatar_is_accepted_and_reencoded(learner_client, learner):
@@ -74,15 +108,15 @@ def test_svg_is_refused(learner_client, learner):
 
 def test_profile_changes_are_limited_per_user(learner_client, learner, client, instructor):
     for n in range(10):
-        assert _post(learner_client, learner, headline=f"Change {n}").status_code == 302
-    response = _post(learner_client, learner, headline="One change too many")
+        assert _post(learner_client, learner, name=f"Change {n}").status_code == 302
+    response = _post(learner_client, learner, name="One change too many")
     assert response.status_code == 429
     learner.refresh_from_db()
-    assert learner.headline == "Change 9"
+    assert learner.name == "Change 9"
     client.force_login(instructor)  # another person has their own allowance
     assert _post(client, instructor, headline="Mine").status_code == 302
 
 
-def test_username_must_be_unique(learner_client, learner, instructor):
-    response = _post(learner_client, learner, username=instructor.username)
+def test_username_must_be_unique(instructor_client, instructor, learner):
+    response = _post(instructor_client, instructor, username=learner.username)
     assert "That username is taken." in response.text
