@@ -48,8 +48,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (self.instance.is_staff or self.instance.is_instructor):
-            # Learners have no public page: nothing here would show anywhere.
+        if not self.instance.is_instructor:
+            # Only instructors have a public page: nothing here would show anywhere else.
             for name in self.INSTRUCTOR_FIELDS:
                 del self.fields[name]
 

@@ -16,7 +16,7 @@ def image_file(name="avatar.png", size=(64, 64), fmt="PNG"):
 
 def _post(client, user, **extra):
     data = {"name": user.name, **extra}
-    if user.is_staff:
+    if user.is_instructor:
         data = {"username": user.username, "headline": "", "bio": "", **data}
     return client.post(reverse("users:profile"), data)
 
@@ -48,6 +48,18 @@ def test_a_learner_is_not_promised_a_public_page(learner_client, learner):
     _post(learner_client, learner, bio="Ignored", headline="Ignored")
     learner.refresh_from_db()
     assert (learner.bio, learner.headline) == ("", "")
+
+
+def test_staff_without_the_instructor_role_are_not_promised_a_public_page(
+    client, django_user_model
+):
+    admin = django_user_model.objects.create_superuser(
+        email="root@example.com", password="x-Pass-123"
+    )
+    client.force_login(admin)
+    response = client.get(reverse("users:profile"))
+    assert "instructor page" not in response.text
+    assert admin.get_absolute_url() not in response.text
 
 
 def test_the_picture_field_previews_changes_and_removes(learner_client, learner):
