@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -361,6 +362,7 @@ class Lesson(models.Model):
         TEXT = "text", _("Text")
         VIDEO = "video", _("Video")
         FILE = "file", _("File")
+        QUIZ = "quiz", _("Quiz")
 
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("section")
@@ -392,6 +394,12 @@ class Lesson(models.Model):
     is_preview = models.BooleanField(
         _("free preview"), default=False, help_text=_("Anyone can watch it without enrolling.")
     )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Quizzes only: the score a learner needs to pass."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -402,6 +410,9 @@ class Lesson(models.Model):
             models.UniqueConstraint(fields=["course", "slug"], name="unique_lesson_slug_in_course"),
             models.CheckConstraint(
                 condition=Q(duration__lte=100_000), name="lesson_duration_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=1, pass_mark__lte=100), name="lesson_pass_mark_range"
             ),
         ]
         indexes = [models.Index(fields=["section", "order"], name="lesson_section_order")]
@@ -423,6 +434,54 @@ class Lesson(models.Model):
     @property
     def video_embed_url(self):
         return video_embed_url(self.video_url)
+
+
+class QuizQuestion(models.Model):
+    """A question of a quiz lesson; its options say which answers are correct."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("One answer")
+        MULTIPLE = "multiple", _("Several answers")
+
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="quiz_questions", verbose_name=_("lesson")
+    )
+    text = models.TextField(_("question"), max_length=5000, help_text=_("Markdown."))
+    kind = models.CharField(_("answers"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    explanation = models.TextField(
+        _("explanation"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Markdown. Shown after answering."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["lesson", "order"], name="quizquestion_lesson_order")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class QuizOption(models.Model):
+    question = models.ForeignKey(
+        QuizQuestion, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    text = models.CharField(_("answer"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["question", "order"], name="quizoption_question_order")]
+
+    def __str__(self):
+        return self.text
 
 
 class Attachment(models.Model):

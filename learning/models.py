@@ -174,6 +174,61 @@ class Certificate(models.Model):
         return reverse("learning:certificate", kwargs={"uuid": self.uuid})
 
 
+class QuizAttempt(models.Model):
+    """One submitted quiz: kept whether it passed or not (the best attempt counts)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="quiz_attempts")
+    # Copied from the lesson so a learner's results in a course are one indexed read.
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_attempts")
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField(_("passed"))
+    # The form's one-time id: submitting the same form twice makes one attempt.
+    token = models.UUIDField(_("submission id"), editable=False)
+    created = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="unique_quiz_submission"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="quiz_attempt_score_range"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "course", "lesson", "-score"], name="quizattempt_best"),
+            models.Index(fields=["course", "lesson"], name="quizattempt_course_lesson"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} scored {self.score}% on {self.lesson}"
+
+
+class QuizAnswer(models.Model):
+    """What one attempt answered to one question."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        "courses.QuizQuestion", on_delete=models.CASCADE, related_name="answers"
+    )
+    # The ids of the options chosen (kept as submitted, even if an option is deleted later).
+    chosen = models.JSONField(_("options chosen"), default=list)
+    correct = models.BooleanField(_("correct"))
+
+    class Meta:
+        verbose_name = _("quiz answer")
+        verbose_name_plural = _("quiz answers")
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="unique_quiz_answer"),
+        ]
+        indexes = [models.Index(fields=["question", "correct"], name="quizanswer_question")]
+
+    def __str__(self):
+        return f"{self.attempt}: {self.question}"
+
+
 class WishlistItem(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist"

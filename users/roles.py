@@ -6,11 +6,19 @@ from django.db import transaction
 from .models import INSTRUCTORS_GROUP, User
 
 # The model permissions authoring needs (kept in step with users/migrations/0002_* and
-# learning/migrations/0005_conversation_permissions).
+# learning/migrations/0005_conversation_permissions, courses/migrations/0008_quiz_permissions).
 AUTHORING_PERMISSIONS = [
     *(
         f"courses.{action}_{model}"
-        for model in ("course", "section", "lesson", "attachment", "courseinstructor")
+        for model in (
+            "course",
+            "section",
+            "lesson",
+            "attachment",
+            "courseinstructor",
+            "quizquestion",
+            "quizoption",
+        )
         for action in ("view", "add", "change", "delete")
     ),
     "courses.view_category",
