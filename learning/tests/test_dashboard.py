@@ -55,6 +55,44 @@ def test_dashboard_links_certificate(enrolled_client, learner, lessons):
     assert certificate.get_absolute_url() in response.text
 
 
+def test_a_finished_course_shows_as_completed_not_continue(enrolled_client, learner, lessons):
+    for lesson in lessons:
+        services.set_lesson_complete(user=learner, lesson=lesson, done=True)
+    response = enrolled_client.get(DASHBOARD)
+    assert "Completed</span>" in response.text
+    assert "Revisit" in response.text
+    assert "Continue" not in response.text
+
+
+def test_a_course_in_progress_offers_continue(enrolled_client, learner, lessons):
+    services.set_lesson_complete(user=learner, lesson=lessons[0], done=True)
+    response = enrolled_client.get(DASHBOARD)
+    assert "Continue" in response.text
+    assert "Completed</span>" not in response.text
+
+
+def test_dashboard_shows_each_course_cover(enrolled_client, course):
+    course.cover_image = "covers/python.jpg"
+    course.save()
+    response = enrolled_client.get(DASHBOARD)
+    assert 'src="/media/covers/python.w240.webp"' in response.text
+
+
+def test_activity_a_moment_ago_reads_just_now(enrolled_client):
+    response = enrolled_client.get(DASHBOARD)
+    assert "Last activity <time" in response.text
+    assert ">just now</time>" in response.text
+    assert "0 minutes ago" not in response.text
+
+
+def test_older_activity_reads_in_one_unit(enrolled_client, learner):
+    Enrollment.objects.filter(user=learner).update(
+        last_activity_at=timezone.now() - timedelta(days=2, hours=5)
+    )
+    response = enrolled_client.get(DASHBOARD)
+    assert ">2\xa0days ago</time>" in response.text
+
+
 def test_dashboard_lists_wishlist(learner_client, learner):
     wished = CourseFactory(title="Wished-for course")
     WishlistItemFactory(user=learner, course=wished)
