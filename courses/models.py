@@ -435,6 +435,12 @@ class Lesson(models.Model):
     def video_embed_url(self):
         return video_embed_url(self.video_url)
 
+    @property
+    def video_site(self):
+        """Who hosts the linked video ("YouTube" or "Vimeo"), for an "open it there" link."""
+        embed = self.video_embed_url or ""
+        return "Vimeo" if embed.startswith("https://player.vimeo.com/") else "YouTube"
+
 
 class QuizQuestion(models.Model):
     """A question of a quiz lesson; its options say which answers are correct."""

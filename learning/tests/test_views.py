@@ -78,13 +78,38 @@ def test_lesson_body_markdown_is_sanitised(enrolled_client, lessons):
     assert "javascript:alert" not in response.text
 
 
-def test_lesson_embeds_privacy_friendly_video(enrolled_client, lessons):
+def test_a_linked_video_loads_the_hosts_privacy_friendly_player_only_on_play(
+    enrolled_client, lessons
+):
     lesson = lessons[1]
     lesson.video_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     lesson.save()
     response = enrolled_client.get(lesson_url(lesson))
-    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in response.text
-    assert f'title="Video: {lesson.title}"' in response.text
+    assert 'data-video-embed="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in response.text
+    assert f'data-video-title="Video: {lesson.title}"' in response.text
+    assert "<iframe" not in response.text
+
+
+def test_a_linked_video_can_be_opened_on_its_host_when_it_does_not_play(enrolled_client, lessons):
+    lesson = lessons[1]
+    lesson.video_url = "https://vimeo.com/76979871"
+    lesson.save()
+    response = enrolled_client.get(lesson_url(lesson))
+    assert (
+        '<a href="https://vimeo.com/76979871" target="_blank" rel="noopener">Open it on Vimeo</a>'
+        in (response.text)
+    )
+
+
+def test_an_uploaded_video_shows_the_course_cover_before_playing(enrolled_client, lessons):
+    lesson = lessons[1]
+    lesson.course.cover_image = "covers/python.jpg"
+    lesson.course.save()
+    lesson.video_file = "videos/intro.mp4"
+    lesson.save()
+    response = enrolled_client.get(lesson_url(lesson))
+    assert 'poster="/media/covers/python.w960.webp"' in response.text
+    assert reverse("learning:lesson_video", args=[lesson.course.slug, lesson.slug]) in response.text
 
 
 def test_lesson_shows_previous_and_next_links(enrolled_client, lessons):

@@ -46,6 +46,23 @@
   }
   document.addEventListener("submit", onWishlistSubmit);
 
+  // A video link becomes the host's player when pressed (the link opens the host's page without
+  // JavaScript); the player asks to start at once, since the learner just pressed play.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".video-facade-button");
+    if (!button) return;
+    var facade = button.parentElement;
+    var embed = facade.getAttribute("data-video-embed");
+    event.preventDefault();
+    var frame = document.createElement("iframe");
+    frame.src = embed + (embed.indexOf("?") === -1 ? "?" : "&") + "autoplay=1";
+    frame.title = facade.getAttribute("data-video-title");
+    frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    facade.replaceChildren(frame);
+    frame.focus();
+  });
+
   // A chosen picture shows in the profile's preview before it is saved.
   document.addEventListener("change", function (event) {
     var input = event.target;
