@@ -109,6 +109,16 @@ class Category(models.Model):
             raise ValidationError({"parent": _("Categories nest two levels deep at most.")})
 
 
+def ordered_instructors():
+    """Users as a course lists its instructors (in their order), with what pages show of them;
+    for `Prefetch("instructors" or "course__instructors", queryset=ordered_instructors())`."""
+    from users.models import User
+
+    return User.objects.only("id", "username", "name", "email", "avatar", "headline").order_by(
+        "courseinstructor__order", "courseinstructor__id"
+    )
+
+
 class CourseQuerySet(models.QuerySet):
     def published(self):
         """What learners see in the catalog (a published course always has published_at)."""
@@ -126,16 +136,7 @@ class CourseQuerySet(models.QuerySet):
         return self.published()
 
     def with_instructors(self):
-        from users.models import User
-
-        return self.prefetch_related(
-            Prefetch(
-                "instructors",
-                queryset=User.objects.only("id", "username", "name", "email", "avatar").order_by(
-                    "courseinstructor__order", "courseinstructor__id"
-                ),
-            )
-        )
+        return self.prefetch_related(Prefetch("instructors", queryset=ordered_instructors()))
 
     def for_cards(self):
         """Everything a course card renders, in a fixed number of queries (and none of the long

@@ -8,7 +8,7 @@ import re
 
 from django.contrib.sitemaps import views as sitemaps_views
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Sum
+from django.db.models import Count, F, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -173,14 +173,11 @@ class CourseDetailView(DetailView):
     related_count = 4
 
     def get_queryset(self):
-        instructors = User.objects.only(
-            "id", "username", "name", "email", "avatar", "headline"
-        ).order_by("courseinstructor__order", "courseinstructor__id")
         return (
             Course.objects.visible_to(self.request.user)
             .select_related("category__parent")
             .defer("search_vector")
-            .prefetch_related(Prefetch("instructors", queryset=instructors))
+            .with_instructors()
         )
 
     def get_context_data(self, **kwargs):

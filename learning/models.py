@@ -1,14 +1,13 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Lesson
+from courses.models import Course, Lesson, ordered_instructors
 
 
 def _count_of(queryset, group_by):
@@ -36,14 +35,7 @@ class EnrollmentQuerySet(models.QuerySet):
         return (
             self.filter(user=user)
             .select_related("course", "course__category")
-            .prefetch_related(
-                Prefetch(
-                    "course__instructors",
-                    queryset=get_user_model()
-                    .objects.only("id", "username", "name", "email")
-                    .order_by("courseinstructor__order", "courseinstructor__id"),
-                )
-            )
+            .prefetch_related(Prefetch("course__instructors", queryset=ordered_instructors()))
             .with_progress()
             .order_by("-last_activity_at", "-id")
         )

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.cards import render_cards
-from courses.models import Course, Lesson
-from users.models import User
+from courses.models import Course, Lesson, ordered_instructors
 
 from . import services
 from .conversation.views import lesson_conversation
@@ -188,12 +187,7 @@ def lesson_detail(request, slug, lesson_slug):
 def certificate_detail(request, uuid):
     certificate = get_object_or_404(
         Certificate.objects.select_related("course").prefetch_related(
-            Prefetch(
-                "course__instructors",
-                queryset=User.objects.only("id", "username", "name", "email").order_by(
-                    "courseinstructor__order", "courseinstructor__id"
-                ),
-            )
+            Prefetch("course__instructors", queryset=ordered_instructors())
         ),
         uuid=uuid,
     )
