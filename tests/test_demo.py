@@ -10,8 +10,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
@@ -94,9 +95,14 @@ def test_text_lessons_are_markdown(demo):
     assert text.filter(body__contains="```").exists()
 
 
-def test_video_lessons_use_allowed_hosts(demo):
+def test_video_lessons_use_allowed_hosts_or_a_stored_file(demo):
     for lesson in Lesson.objects.filter(kind=Lesson.Kind.VIDEO):
-        assert lesson.video_embed_url, lesson.video_url
+        assert lesson.video_embed_url or lesson.video_file.storage.exists(lesson.video_file.name)
+
+
+def test_every_course_with_videos_has_one_that_plays_offline(demo):
+    for course in Course.objects.filter(lessons__kind=Lesson.Kind.VIDEO).distinct():
+        assert course.lessons.filter(kind=Lesson.Kind.VIDEO).exclude(video_file="").exists()
 
 
 def test_file_lessons_have_attachments(demo):
@@ -310,3 +316,11 @@ def test_loading_the_demo_queues_no_email(demo):
 
     call_command("send_queued_emails", verbosity=0)
     assert mail.outbox == []
+
+
+def test_the_demo_learner_studied_in_the_last_week(demo):
+    latest = Enrollment.objects.filter(user__email="learner@example.com").aggregate(
+        oldest=Min("last_activity_at"), newest=Max("last_activity_at")
+    )
+    assert timezone.now() - latest["newest"] < timedelta(days=2)
+    assert timezone.now() - latest["oldest"] < timedelta(days=8)
