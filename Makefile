@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/learning_platform
 REDIS_LOCAL ?= redis://127.0.0.1:6379/0
 PG_BENCH ?= postgres://postgres@127.0.0.1:5432/lp_bench
 
-.PHONY: install run test test-sqlite test-postgres e2e lighthouse assets bench bench-100k soak lint format clean
+.PHONY: install run test test-sqlite test-postgres e2e lighthouse assets bench bench-100k soak lint format clean reset-demo
 
 install: $(VENV)/.installed
 
@@ -83,3 +83,12 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# The demo afresh on the next `make run`: the SQLite database, uploads and renditions go (the
+# committed demo files stay). Only the default SQLite site: a DATABASE_URL is never touched.
+reset-demo:
+	@test -z "$${DATABASE_URL:-}" || { echo "reset-demo: DATABASE_URL is set; only the default SQLite demo is reset" >&2; exit 1; }
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	find media private_media -mindepth 1 -maxdepth 1 ! -name demo ! -name .gitkeep -exec rm -rf {} +
+	find media/demo -name '*.w[0-9]*.webp' -delete
+	@echo "reset-demo: done; 'make run' loads the demo again"
