@@ -255,3 +255,4 @@ from .conversation.models import (  # noqa: E402, F401
     Question,
     UnansweredQuestion,
 )
+from .insights.models import CourseInsights  # noqa: E402, F401
