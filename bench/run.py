@@ -613,6 +613,9 @@ def main(argv=None) -> int:
     if args.cold_only:
         bench = Bench(args)
         bench.build_database()
+        if not args.quick:  # the pages name hashed static files: they need the manifest
+            log("collecting static files")
+            bench.manage("collectstatic", "--noinput")
         cold = bench.cold_table()
         print(cold_table(cold))
         for check in cold["targets"]:
