@@ -157,3 +157,15 @@ def test_the_course_studio_page_links_to_its_insights(instructor_client, known):
 def test_the_studio_home_links_to_course_insights(instructor_client):
     response = instructor_client.get(reverse("admin:index"))
     assert reverse("admin:learning_courseinsights_changelist") in response.text
+
+
+def test_the_list_costs_the_same_queries_at_any_size(instructor_client, instructor, known):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            instructor_client.get(reverse("admin:learning_courseinsights_changelist"))
+        return len(captured)
+
+    small = queries()
+    for _ in range(4):
+        more_learners(course_with_lessons(instructors=[instructor]), 2)
+    assert queries() == small
