@@ -53,6 +53,12 @@ def build_parser(description: str = __doc__) -> argparse.ArgumentParser:
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--learners", type=int, help="default: seed_catalog's (courses / 5)")
+    parser.add_argument(
+        "--insights-learners",
+        type=int,
+        default=10_000,
+        help="learners of the course of the insights row (bench/insights.py; 0: no such row)",
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -98,6 +104,7 @@ def parse_args(argv=None, parser=None):
     args = (parser or build_parser()).parse_args(argv)
     if args.quick:
         args.courses, args.learners, args.duration, args.connections = 30, 10, 1.0, 2
+        args.insights_learners = min(args.insights_learners, 50)
     return args
 
 
@@ -179,6 +186,7 @@ class Bench:
         if self.database_ready():
             log(f"reusing the seeded database ({self.args.courses} courses)")
             self.manage("migrate", "--noinput")
+            self.seed_insights()
             self.analyze()
             return
         self.marker.unlink(missing_ok=True)
@@ -203,8 +211,20 @@ class Bench:
             *learners,
         )
         log(f"seeded in {time.monotonic() - started:.0f} s")
+        self.seed_insights()
         self.analyze()
         self.marker.write_text(json.dumps(self.wanted()))
+
+    def seed_insights(self) -> None:
+        """The course of the insights row (kept when already seeded with as many learners)."""
+        if self.args.insights_learners > 0:
+            learners = str(self.args.insights_learners)
+            subprocess.run(
+                [PYTHON, str(BENCH / "insights.py"), "--learners", learners],
+                cwd=ROOT,
+                env=self.env(page_cache=0),
+                check=True,
+            )
 
     def analyze(self) -> None:
         """Planner statistics, as after any bulk load (SQLite has none until ANALYZE runs)."""
@@ -593,6 +613,9 @@ def main(argv=None) -> int:
     if args.cold_only:
         bench = Bench(args)
         bench.build_database()
+        if not args.quick:  # the pages name hashed static files: they need the manifest
+            log("collecting static files")
+            bench.manage("collectstatic", "--noinput")
         cold = bench.cold_table()
         print(cold_table(cold))
         for check in cold["targets"]:

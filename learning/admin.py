@@ -13,6 +13,7 @@ from courses.admin_security import TaughtCoursesAdminMixin, sees_everything
 
 from . import services
 from .conversation import admin as conversation_admin  # noqa: F401 - registers the studio pages
+from .insights import admin as insights_admin  # noqa: F401 - registers "Course insights"
 from .models import Certificate, Enrollment, Review, WishlistItem
 
 

@@ -287,6 +287,8 @@ CATALOG_TEMPLATE_HOOKS = {
     "course_sidebar": "learning/hooks/course_sidebar.html",
     "course_reviews": "learning/hooks/course_reviews.html",
     "course_questions": "learning/hooks/course_questions.html",
+    # The studio's course page (admin/courses/course/change_form_object_tools.html).
+    "studio_course_tools": "learning/hooks/studio_course_tools.html",
 }
 # Lesson and attachment pages are learning's views; instructor pages are the catalog's: the
 # models below link to them without reversing a name of an app above their own.

@@ -6,7 +6,8 @@ from django.db import transaction
 from .models import INSTRUCTORS_GROUP, User
 
 # The model permissions authoring needs (kept in step with users/migrations/0002_* and
-# learning/migrations/0005_conversation_permissions, courses/migrations/0008_quiz_permissions).
+# learning/migrations/0005_conversation_permissions, courses/migrations/0008_quiz_permissions,
+# learning/migrations/0008_course_insights_permissions).
 AUTHORING_PERMISSIONS = [
     *(
         f"courses.{action}_{model}"
@@ -34,6 +35,8 @@ AUTHORING_PERMISSIONS = [
         for action in ("view", "change")
     ),
     *(f"learning.{action}_announcement" for action in ("view", "add", "change", "delete")),
+    # Course insights (enrolments, completion, funnel, quizzes, ratings) of their own courses.
+    "learning.view_courseinsights",
 ]
 
 

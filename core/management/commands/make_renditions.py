@@ -15,6 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         images = 0
         for model in apps.get_models():
+            if model._meta.proxy:  # its table is its concrete model's, walked once already
+                continue
             fields = [f for f in model._meta.concrete_fields if isinstance(f, ValidatedImageField)]
             for field in fields:
                 rows = model._default_manager.exclude(**{field.name: ""}).only(field.name)

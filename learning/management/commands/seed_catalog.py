@@ -15,7 +15,16 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify as django_slugify
 
-from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+from courses.models import (
+    Attachment,
+    Category,
+    Course,
+    CourseInstructor,
+    Lesson,
+    QuizOption,
+    QuizQuestion,
+    Section,
+)
 from learning.models import (
     Announcement,
     Answer,
@@ -23,6 +32,8 @@ from learning.models import (
     Enrollment,
     LessonProgress,
     Question,
+    QuizAnswer,
+    QuizAttempt,
     Review,
     WishlistItem,
 )
@@ -198,8 +209,12 @@ class Command(BaseCommand):
             Answer.objects.filter(question__course__in=chunk).delete()
             for model in (Question, Announcement):
                 model.objects.filter(course__in=chunk)._raw_delete(model.objects.db)
-            for model in (LessonProgress, Review, Enrollment, WishlistItem, Certificate):
+            QuizAnswer.objects.filter(attempt__course__in=chunk)._raw_delete(QuizAnswer.objects.db)
+            for model in (QuizAttempt, LessonProgress, Review, Enrollment, WishlistItem,
+                          Certificate):  # fmt: skip
                 model.objects.filter(course__in=chunk)._raw_delete(model.objects.db)
+            QuizOption.objects.filter(question__lesson__course__in=chunk).delete()
+            QuizQuestion.objects.filter(lesson__course__in=chunk).delete()
             Attachment.objects.filter(lesson__course__in=chunk).delete()
             Lesson.objects.filter(course__in=chunk)._raw_delete(Lesson.objects.db)
             Section.objects.filter(course__in=chunk)._raw_delete(Section.objects.db)
@@ -210,6 +225,8 @@ class Command(BaseCommand):
             Answer.objects.filter(Q(author__in=chunk) | Q(question__author__in=chunk)).delete()
             Question.objects.filter(author__in=chunk).delete()
             Announcement.objects.filter(author__in=chunk).update(author=None)
+            QuizAnswer.objects.filter(attempt__user__in=chunk)._raw_delete(QuizAnswer.objects.db)
+            QuizAttempt.objects.filter(user__in=chunk)._raw_delete(QuizAttempt.objects.db)
             for model in (LessonProgress, Review, Enrollment, WishlistItem, Certificate):
                 model.objects.filter(user__in=chunk)._raw_delete(model.objects.db)
             EmailAddress.objects.filter(user__in=chunk).delete()
