@@ -287,6 +287,7 @@ CATALOG_TEMPLATE_HOOKS = {
     "course_sidebar": "learning/hooks/course_sidebar.html",
     "course_reviews": "learning/hooks/course_reviews.html",
     "course_questions": "learning/hooks/course_questions.html",
+    "curriculum_quiz": "learning/hooks/curriculum_quiz.html",
 }
 # Lesson and attachment pages are learning's views; instructor pages are the catalog's: the
 # models below link to them without reversing a name of an app above their own.
