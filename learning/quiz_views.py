@@ -4,7 +4,7 @@ finish screen (the certificate, or what remains to earn it, and a review prompt)
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,14 @@ from courses.models import Lesson
 from . import quizzes, services
 from .forms import QuizForm, ReviewForm
 from .models import Certificate, LessonProgress, Review, percent
-from .views import CURRICULUM_ORDER, _course_or_404, _enrollment, _lesson_or_404, _render_lesson
+from .views import (
+    CURRICULUM_ORDER,
+    _course_or_404,
+    _enrollment,
+    _lesson_or_404,
+    _render_lesson,
+    bad_request,
+)
 
 
 @require_POST
@@ -33,7 +40,7 @@ def quiz_submit(request, slug, lesson_slug):
         raise PermissionDenied(_("Enrol in the course to take its quizzes."))
     questions = quizzes.questions_of(lesson)
     if not questions:
-        raise BadRequest(_("This quiz has no questions yet."))
+        return bad_request(request, _("This quiz has no questions yet."))
     form = QuizForm(questions, request.POST)
     if not form.is_valid():
         return _render_lesson(request, course, lesson, enrollment, quiz_form=form, status=400)
@@ -45,9 +52,9 @@ def quiz_submit(request, slug, lesson_slug):
             token=form.cleaned_data["token"],
         )
     except services.QuizSubmissionError:
-        raise BadRequest(
-            _("This form was already used: reload the page to answer again.")
-        ) from None
+        return bad_request(
+            request, _("This form was already used: reload the quiz to answer again.")
+        )
     completion = submission.completion
     if completion and completion.certificate_issued:
         messages.success(

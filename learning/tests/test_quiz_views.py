@@ -104,6 +104,7 @@ def test_completing_a_quiz_by_hand_is_refused(enrolled_client, learner, quiz):
     url = reverse("learning:complete", args=[quiz.course.slug, quiz.slug])
     response = enrolled_client.post(url, {"done": "1"})
     assert response.status_code == 400
+    assert "A quiz is completed by passing it" in response.text
     assert not LessonProgress.objects.filter(lesson=quiz).exists()
 
 
