@@ -22,11 +22,23 @@ from .admin_forms import (
     CourseInstructorFormSet,
     LessonAdminForm,
     ProtectedFileInput,
+    QuizOptionFormSet,
+    QuizQuestionAdminForm,
+    QuizQuestionFormSet,
     unique_lesson_slug,
     valid_initial,
 )
 from .admin_security import ScopedInlineMixin, TaughtCoursesAdminMixin, sees_everything
-from .models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+from .models import (
+    Attachment,
+    Category,
+    Course,
+    CourseInstructor,
+    Lesson,
+    QuizOption,
+    QuizQuestion,
+    Section,
+)
 
 # --- Inlines ------------------------------------------------------------------------------------
 
@@ -55,17 +67,42 @@ class AttachmentInline(ScopedInlineMixin, nested_admin.NestedTabularInline):
     extra = 0
 
 
+class QuizOptionInline(SortableInlineMixin, nested_admin.NestedTabularInline):
+    model = QuizOption
+    formset = QuizOptionFormSet
+    course_lookup = "question__lesson__course"
+    sortable_field_name = "order"
+    fields = ["text", "is_correct", "order"]
+    extra = 0
+    verbose_name = _("answer")
+    verbose_name_plural = _("answers (tick the correct ones)")
+
+
+class QuizQuestionInline(SortableInlineMixin, nested_admin.NestedStackedInline):
+    """A quiz lesson's questions (studio.css shows them only when the lesson's kind is Quiz)."""
+
+    model = QuizQuestion
+    form = QuizQuestionAdminForm
+    formset = QuizQuestionFormSet
+    course_lookup = "lesson__course"
+    sortable_field_name = "order"
+    inlines = [QuizOptionInline]
+    fields = ["text", "kind", "explanation", "order"]
+    extra = 0
+    classes = ["quiz-questions"]
+
+
 class LessonInline(SortableInlineMixin, nested_admin.NestedStackedInline):
     model = Lesson
     form = LessonAdminForm
     formfield_overrides = LESSON_FIELD_OVERRIDES
     course_lookup = "course"
     sortable_field_name = "order"
-    inlines = [AttachmentInline]
+    inlines = [AttachmentInline, QuizQuestionInline]
     extra = 0
     fields = [
         ("title", "slug"),
-        ("kind", "duration", "is_preview"),
+        ("kind", "duration", "is_preview", "pass_mark"),
         "body",
         ("video_url", "video_file"),
         "order",
@@ -197,6 +234,19 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     def get_changeform_initial_data(self, request):
         return valid_initial(self.model, super().get_changeform_initial_data(request))
 
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None, **kwargs):
+        if isinstance(obj, Lesson) and obj.kind != Lesson.Kind.QUIZ:
+            # A saved lesson that is not a quiz shows no question forms: they would double the
+            # page of a long course. Its (unposted) question formset still validates on save.
+            kept = [
+                (inline, formset)
+                for inline, formset in zip(inline_instances, formsets, strict=True)
+                if not isinstance(inline, QuizQuestionInline)
+            ]
+            inline_instances = [inline for inline, _formset in kept]
+            formsets = [formset for _inline, formset in kept]
+        return super().get_inline_formsets(request, formsets, inline_instances, obj, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if obj.status == Course.Status.PUBLISHED and not obj.published_at:
             obj.published_at = timezone.now()
@@ -316,7 +366,7 @@ class CourseAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
 class LessonAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     form = LessonAdminForm
     formfield_overrides = LESSON_FIELD_OVERRIDES
-    inlines = [AttachmentInline]
+    inlines = [AttachmentInline, QuizQuestionInline]
     list_display = ["title", "course", "section", "kind", "duration", "is_preview"]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter), "kind", "is_preview"]
     list_select_related = ["course", "section"]
@@ -325,7 +375,7 @@ class LessonAdmin(TaughtCoursesAdminMixin, nested_admin.NestedModelAdmin):
     fields = [
         "section",
         ("title", "slug"),
-        ("kind", "duration", "is_preview"),
+        ("kind", "duration", "is_preview", "pass_mark"),
         "body",
         ("video_url", "video_file"),
         "order",

@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_security import ScopedInlineFormSet, sees_everything
-from .models import Course, CourseInstructor, Lesson
+from .models import Course, CourseInstructor, Lesson, QuizQuestion
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, _italic_, `code`, [links](https://example.com), lists "
@@ -140,22 +141,34 @@ class LessonAdminForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = [
-            "section", "title", "slug", "kind", "duration", "is_preview", "body",
+            "section", "title", "slug", "kind", "duration", "is_preview", "pass_mark", "body",
             "video_url", "video_file", "order",
         ]  # fmt: skip
-        help_texts = {"body": MARKDOWN_HELP}
+        help_texts = {
+            "body": MARKDOWN_HELP,
+            "kind": _(
+                "A quiz's questions are added below it (save once after making a lesson a quiz)."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Made from the title when left empty.")
+        if "pass_mark" in self.fields:
+            # Quizzes only: a form that does not send it keeps the default.
+            self.fields["pass_mark"].required = False
 
     def clean(self):
         cleaned = super().clean()
         slug = cleaned.get("slug") or slugify(cleaned.get("title") or "")[:200]
         if "slug" in self.fields and slug:
             cleaned["slug"] = slug
+        if "pass_mark" in self.fields and cleaned.get("pass_mark") is None:
+            cleaned["pass_mark"] = (
+                self.instance.pass_mark or Lesson._meta.get_field("pass_mark").default
+            )
         section = cleaned.get("section") or getattr(self.instance, "section", None)
         if "slug" in self.fields and slug and "section" in self.fields and section:
             # The course is not a form field, so the database constraint is checked here.
@@ -200,3 +213,154 @@ class CourseInstructorFormSet(ScopedInlineFormSet):
                 raise ValidationError(
                     _("Only the lead instructor or an admin can change who leads the course.")
                 )
+
+
+# --- Quizzes (nested under a lesson: questions, and their answer options) ------------------------
+
+
+def _marked_for_deletion(form) -> bool:
+    """Whether the posted data deletes this form's row (read raw: it may not be cleaned yet)."""
+    field = form.fields.get(DELETION_FIELD_NAME)
+    if field is None:
+        return False
+    return bool(
+        field.widget.value_from_datadict(
+            form.data, form.files, form.add_prefix(DELETION_FIELD_NAME)
+        )
+    )
+
+
+def _goes_away(form) -> bool:
+    """Whether this form, or a form it is nested in (lesson, section), is being deleted."""
+    while form is not None:
+        if _marked_for_deletion(form):
+            return True
+        form = getattr(getattr(form, "parent_formset", None), "parent_form", None)
+    return False
+
+
+def _cleaned(form, name, default=None):
+    """A value of `form` as cleaned (the form is cleaned first if it was not)."""
+    if form is None:
+        return default
+    if not hasattr(form, "cleaned_data"):
+        form.full_clean()
+    return getattr(form, "cleaned_data", {}).get(name, default)
+
+
+class QuizFormSetMixin:
+    """A nested quiz formset whose management form was not posted at all (a client that does not
+    know about quizzes) leaves its rows as they are instead of failing the whole course's save."""
+
+    def management_posted(self) -> bool:
+        return self.add_prefix(TOTAL_FORM_COUNT) in self.data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self.management_posted():
+            kept = [
+                error
+                for error in self._non_form_errors.as_data()
+                if error.code != "missing_management_form"
+            ]
+            self._non_form_errors = self.error_class(
+                kept, error_class="nonform", renderer=self.renderer
+            )
+
+    def kept_forms(self):
+        """The forms whose rows remain after the save (existing or filled in, not deleted)."""
+        return [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+
+
+class QuizQuestionFormSet(QuizFormSetMixin, ScopedInlineFormSet):
+    """A quiz lesson of a published course (or one being published) needs a question."""
+
+    def clean(self):
+        super().clean()
+        lesson_form = getattr(self, "parent_form", None)
+        lesson = self.instance
+        if _cleaned(lesson_form, "kind", lesson.kind) != Lesson.Kind.QUIZ:
+            return
+        if any(self.errors) or _goes_away(lesson_form):
+            return
+        if self.management_posted():
+            questions = len(self.kept_forms())
+        else:
+            questions = lesson.quiz_questions.count() if lesson.pk else 0
+        if questions or not self._course_will_be_published(lesson):
+            return
+        raise ValidationError(
+            _(
+                "“%(title)s” is a quiz without questions: add at least one question, or keep "
+                "the course as a draft."
+            )
+            % {"title": _cleaned(lesson_form, "title", lesson.title) or _("This lesson")},
+            code="quiz_without_questions",
+        )
+
+    def _course_will_be_published(self, lesson) -> bool:
+        # The course form posts its status beside its curriculum; the lesson form does not.
+        if "status" in self.data:
+            return self.data.get("status") == Course.Status.PUBLISHED
+        section = getattr(lesson, "section", None) if lesson.section_id else None
+        return section is not None and section.course.status == Course.Status.PUBLISHED
+
+
+class QuizOptionFormSet(QuizFormSetMixin, ScopedInlineFormSet):
+    """A question offers at least two answers and has a correct one (exactly one when the
+    learner picks one answer)."""
+
+    def clean(self):
+        super().clean()
+        question_form = getattr(self, "parent_form", None)
+        if any(self.errors) or question_form is None or _goes_away(question_form):
+            return
+        if not (question_form.instance.pk or question_form.has_changed()):
+            return  # an empty question row left blank: not saved
+        if self.management_posted():
+            options = [
+                bool(form.cleaned_data.get("is_correct"))
+                for form in self.kept_forms()
+                if form.cleaned_data.get("text")
+            ]
+        elif self.instance.pk:
+            options = list(self.instance.options.values_list("is_correct", flat=True))
+        else:
+            options = []
+        correct = sum(options)
+        if len(options) < 2:
+            raise ValidationError(
+                _("A question needs at least two answers to choose from."), code="too_few_options"
+            )
+        if not correct:
+            raise ValidationError(
+                _("Tick the correct answer: every question needs at least one."),
+                code="no_correct_option",
+            )
+        kind = _cleaned(question_form, "kind", self.instance.kind)
+        if kind == QuizQuestion.Kind.SINGLE and correct != 1:
+            raise ValidationError(
+                _(
+                    "A question with one answer has exactly one correct option: untick the "
+                    "others, or let learners choose several answers."
+                ),
+                code="several_correct_options",
+            )
+
+
+class QuizQuestionAdminForm(forms.ModelForm):
+    class Meta:
+        model = QuizQuestion
+        fields = ["text", "kind", "explanation", "order"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "text": MARKDOWN_HELP,
+            "explanation": _("Markdown. Shown after the learner submits: why the answer is right."),
+        }

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 
-from .models import Attachment, Course, CourseInstructor, Lesson, Section
+from .models import Attachment, Course, CourseInstructor, Lesson, QuizOption, QuizQuestion, Section
 
 # How each model reaches its course ("" for the course itself).
 COURSE_LOOKUPS = {
@@ -26,6 +26,8 @@ COURSE_LOOKUPS = {
     Section: "course",
     Lesson: "course",
     Attachment: "lesson__course",
+    QuizQuestion: "lesson__course",
+    QuizOption: "question__lesson__course",
 }
 
 
@@ -184,7 +186,13 @@ class ScopedInlineMixin(ScopedForeignKeysMixin):
     course_lookup: str | None = None
 
     def get_queryset(self, request):
-        return limit_to_taught(super().get_queryset(request), request.user, self.course_lookup)
+        # Built once a request for each inline: a long course makes a formset for every lesson.
+        scopes = request.__dict__.setdefault("_studio_inline_scopes", {})
+        if type(self) not in scopes:
+            scopes[type(self)] = limit_to_taught(
+                super().get_queryset(request), request.user, self.course_lookup
+            )
+        return scopes[type(self)].all()
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -3,7 +3,7 @@ cache versions (core.cache) right, in one transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.cache import CATALOG, invalidate
 
 from .facets import keeping_cells
-from .models import Course, Lesson
+from .models import Course, Lesson, QuizQuestion
 from .search import add_title_words
 
 
@@ -44,6 +44,31 @@ def publication_problems(course: Course, *, lesson_count: int | None = None) -> 
     return problems
 
 
+def quiz_problems(course: Course) -> list[str]:
+    """What the course's quizzes lack before it can be published: a question in every quiz and
+    a correct answer in every question (the studio's forms refuse the latter on every save)."""
+    if not course.pk:
+        return []
+    quizzes = Lesson.objects.filter(course=course, kind=Lesson.Kind.QUIZ)
+    empty = quizzes.annotate(n_questions=Count("quiz_questions")).filter(n_questions=0)
+    unanswerable = quizzes.filter(
+        pk__in=QuizQuestion.objects.annotate(
+            n_correct=Count("options", filter=Q(options__is_correct=True))
+        )
+        .filter(lesson__course=course, n_correct=0)
+        .values("lesson_id")
+    ).order_by("section__order", "order", "pk")
+    problems = [
+        str(_("a question in the quiz “%(title)s”") % {"title": title})
+        for title in empty.order_by("section__order", "order", "pk").values_list("title", flat=True)
+    ]
+    problems += [
+        str(_("a correct answer to every question of the quiz “%(title)s”") % {"title": title})
+        for title in unanswerable.values_list("title", flat=True)
+    ]
+    return problems
+
+
 class PublishError(ValidationError):
     pass
 
@@ -62,7 +87,7 @@ def publish(course: Course) -> Course:
 
     Raises PublishError (a ValidationError) naming what is missing.
     """
-    problems = publication_problems(course)
+    problems = publication_problems(course) + quiz_problems(course)
     if problems:
         raise publication_error(course, problems)
     course.status = Course.Status.PUBLISHED

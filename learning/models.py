@@ -1,8 +1,9 @@
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +171,33 @@ class Certificate(models.Model):
         return reverse("learning:certificate", kwargs={"uuid": self.uuid})
 
 
+@dataclass(frozen=True)
+class QuizResult:
+    """A learner's standing on one quiz: the best attempt counts."""
+
+    best: int
+    passed: bool
+    attempts: int
+
+
+class QuizAttemptQuerySet(models.QuerySet):
+    def results_by_lesson(self) -> dict[int, QuizResult]:
+        """{lesson id: QuizResult} over these attempts (one grouped query)."""
+        rows = (
+            self.order_by()
+            .values("lesson_id")
+            .annotate(
+                best=Max("score"),
+                attempts=Count("pk"),
+                passes=Count("pk", filter=Q(passed=True)),
+            )
+        )
+        return {
+            row["lesson_id"]: QuizResult(row["best"], row["passes"] > 0, row["attempts"])
+            for row in rows
+        }
+
+
 class QuizAttempt(models.Model):
     """One submitted quiz: kept whether it passed or not (the best attempt counts)."""
 
@@ -184,6 +212,8 @@ class QuizAttempt(models.Model):
     # The form's one-time id: submitting the same form twice makes one attempt.
     token = models.UUIDField(_("submission id"), editable=False)
     created = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    objects = QuizAttemptQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quiz attempt")

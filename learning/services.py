@@ -15,7 +15,16 @@ from courses.facets import keeping_cells
 from courses.models import Course, Lesson
 
 from . import emails
-from .models import Certificate, Enrollment, LessonProgress, Review, WishlistItem, percent
+from .models import (
+    Certificate,
+    Enrollment,
+    LessonProgress,
+    QuizAnswer,
+    QuizAttempt,
+    Review,
+    WishlistItem,
+    percent,
+)
 
 # The course page shows the median time to complete once this many learners have finished.
 MIN_COMPLETIONS_FOR_MEDIAN = 5
@@ -62,12 +71,18 @@ class CompletionResult:
         return percent(self.lessons_done, self.lessons_total)
 
 
+class QuizLessonError(ValueError):
+    """A quiz lesson is completed by passing it, never by hand."""
+
+
 @transaction.atomic
 def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> CompletionResult:
     """Mark a lesson done (or not done; done=None toggles) for an enrolled learner.
 
-    When the last lesson is done, the enrolment is marked completed and a certificate is issued
-    once; marking a lesson not done later (or a new lesson) does not revoke it.
+    When the last lesson is done and every quiz passed, the enrolment is marked completed and a
+    certificate is issued once; marking a lesson not done later (or a new lesson) does not
+    revoke it. A quiz lesson is marked done only once the learner has passed it, and never
+    undone (QuizLessonError otherwise).
     Raises Enrollment.DoesNotExist when the user is not enrolled.
     """
     course = lesson.course
@@ -76,6 +91,10 @@ def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> Co
     existing = LessonProgress.objects.filter(user=user, lesson=lesson)
     if done is None:
         done = not existing.exists()
+    if lesson.kind == Lesson.Kind.QUIZ and not (
+        done and QuizAttempt.objects.filter(user=user, lesson=lesson, passed=True).exists()
+    ):
+        raise QuizLessonError("A quiz is completed by passing it.")
     if done:
         LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
     else:
@@ -86,12 +105,88 @@ def set_lesson_complete(*, user, lesson: Lesson, done: bool | None = None) -> Co
     lessons_total = Lesson.objects.filter(course=course).count()
     certificate, issued = None, False
     update = {"last_activity_at": now}
-    if done and lessons_total and lessons_done >= lessons_total:
+    if (
+        done
+        and lessons_total
+        and lessons_done >= lessons_total
+        and not quizzes_to_pass(user=user, course=course).exists()
+    ):
         certificate, issued = issue_certificate(user=user, course=course)
         if enrollment.completed_at is None:
             update["completed_at"] = now
     Enrollment.objects.filter(pk=enrollment.pk).update(**update)
     return CompletionResult(done, lessons_done, lessons_total, certificate, issued)
+
+
+def quizzes_to_pass(*, user, course: Course):
+    """The course's quiz lessons the user has not passed yet, in curriculum order."""
+    passed = QuizAttempt.objects.filter(user=user, course=course, passed=True).values("lesson_id")
+    return (
+        Lesson.objects.filter(course=course, kind=Lesson.Kind.QUIZ)
+        .exclude(pk__in=passed)
+        .order_by("section__order", "section_id", "order", "pk")
+    )
+
+
+class QuizSubmissionError(ValueError):
+    """The answers cannot be recorded (the form's id was already used for another quiz)."""
+
+
+@dataclass
+class QuizSubmission:
+    attempt: QuizAttempt
+    created: bool  # False: the same form was submitted before (that attempt is returned)
+    completion: CompletionResult | None  # when this attempt passed the quiz
+
+
+def grade(questions, answers: dict[int, list[int]]) -> list[tuple]:
+    """(question, chosen option ids, correct?) for each question: right when exactly the correct
+    options were chosen."""
+    graded = []
+    for question in questions:
+        correct = {option.pk for option in question.options.all() if option.is_correct}
+        chosen = sorted(set(answers.get(question.pk, ())))
+        graded.append((question, chosen, bool(correct) and set(chosen) == correct))
+    return graded
+
+
+@transaction.atomic
+def submit_quiz(*, user, lesson: Lesson, answers: dict[int, list[int]], token) -> QuizSubmission:
+    """Record one attempt at a quiz lesson (answers: {question id: chosen option ids}).
+
+    The score is the share of questions answered exactly right; at or above the lesson's pass
+    mark it passes, which completes the lesson (set_lesson_complete, so the last one issues the
+    certificate). Every attempt is kept; submitting the same form (token) again returns the
+    attempt it made. Raises Enrollment.DoesNotExist when the user is not enrolled.
+    """
+    course = lesson.course
+    # Locking the enrolment serialises one learner's submissions (a double click).
+    enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+    earlier = QuizAttempt.objects.filter(user=user, token=token).first()
+    if earlier is not None:
+        if earlier.lesson_id != lesson.pk:
+            raise QuizSubmissionError("This form was already used for another quiz.")
+        return QuizSubmission(earlier, False, None)
+    graded = grade(lesson.quiz_questions.prefetch_related("options"), answers)
+    score = percent(sum(right for _q, _c, right in graded), len(graded))
+    attempt = QuizAttempt.objects.create(
+        user=user,
+        lesson=lesson,
+        course=course,
+        score=score,
+        passed=bool(graded) and score >= lesson.pass_mark,
+        token=token,
+    )
+    QuizAnswer.objects.bulk_create(
+        QuizAnswer(attempt=attempt, question=question, chosen=chosen, correct=right)
+        for question, chosen, right in graded
+    )
+    completion = None
+    if attempt.passed:
+        completion = set_lesson_complete(user=user, lesson=lesson, done=True)
+    else:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=timezone.now())
+    return QuizSubmission(attempt, True, completion)
 
 
 def issue_certificate(*, user, course: Course) -> tuple[Certificate, bool]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quiz_views, views
 from .conversation import views as conversation
 
 app_name = "learning"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("courses/<slug:slug>/wishlist/", views.wishlist, name="wishlist"),
     path(lesson, views.lesson_detail, name="lesson"),
     path(lesson + "complete/", views.complete, name="complete"),
+    path(lesson + "quiz/", quiz_views.quiz_submit, name="quiz"),
+    path("courses/<slug:slug>/finish/", quiz_views.finish, name="finish"),
     path(lesson + "files/<int:pk>/", views.attachment, name="attachment"),
     path(lesson + "video/", views.lesson_video, name="lesson_video"),
     path("certificates/<uuid:uuid>/", views.certificate_detail, name="certificate"),

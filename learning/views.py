@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from courses.cards import render_cards
 from courses.models import Course, Lesson, ordered_instructors
 
-from . import services
+from . import quizzes, services
 from .conversation.views import lesson_conversation
 from .files import serve_private
 from .forms import ReviewForm
@@ -83,6 +84,13 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
+def bad_request(request, message):
+    """A 400 that says why (an expected refusal: no traceback in the log, unlike BadRequest)."""
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 # --- pages ------------------------------------------------------------------------------------
 @login_required
 def dashboard(request):
@@ -97,8 +105,10 @@ def dashboard(request):
     )
     announcements = list(Announcement.objects.for_learner(user)[:DASHBOARD_ANNOUNCEMENTS])
     certificate_by_course = {c.course_id: c for c in certificates}
+    quizzes_by_course = quizzes.quizzes_by_course(user, [e.course_id for e in enrollments])
     for enrollment in enrollments:
         enrollment.certificate = certificate_by_course.get(enrollment.course_id)
+        enrollment.quizzes = quizzes_by_course.get(enrollment.course_id, [])
     return render(
         request,
         "learning/dashboard.html",
@@ -112,7 +122,7 @@ def dashboard(request):
 
 
 def resume(request, slug):
-    """Go to the first unfinished lesson of the course (the last one when all are done)."""
+    """Go to the first unfinished lesson of the course (the finish screen when all are done)."""
     course = _course_or_404(request, slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -128,7 +138,11 @@ def resume(request, slug):
             "lesson_id", flat=True
         )
     )
-    target = next((lesson for lesson in lessons if lesson.pk not in done), lessons[-1])
+    target = next((lesson for lesson in lessons if lesson.pk not in done), None)
+    if target is None:
+        if _enrollment(request.user, course):
+            return redirect("learning:finish", slug=course.slug)
+        target = lessons[-1]
     return redirect("learning:lesson", slug=course.slug, lesson_slug=target.slug)
 
 
@@ -139,6 +153,18 @@ def lesson_detail(request, slug, lesson_slug):
     denied = _deny_lesson(request, course, lesson, enrolled=enrollment is not None)
     if denied:
         return denied
+    attempt = None
+    if lesson.kind == Lesson.Kind.QUIZ and "attempt" in request.GET:
+        # A result page (after submitting) is its owner's only.
+        attempt = quizzes.attempt_of(request.user, lesson, request.GET["attempt"])
+        if attempt is None:
+            raise Http404(_("No such attempt at this quiz."))
+    return _render_lesson(request, course, lesson, enrollment, attempt=attempt)
+
+
+def _render_lesson(
+    request, course, lesson, enrollment, *, quiz_form=None, attempt=None, status=200
+):
     curriculum = list(
         Lesson.objects.filter(course=course)
         .select_related("section")
@@ -163,6 +189,12 @@ def lesson_detail(request, slug, lesson_slug):
         sections[-1]["lessons"].append(item)
     position = next(i for i, item in enumerate(curriculum) if item.pk == lesson.pk)
     teaches = not enrollment and _teaches(request.user, course)
+    next_lesson = curriculum[position + 1] if position + 1 < len(curriculum) else None
+    quiz = None
+    if lesson.kind == Lesson.Kind.QUIZ:
+        quiz = quizzes.lesson_quiz(
+            request.user, lesson, enrolled=bool(enrollment), form=quiz_form, attempt=attempt
+        )
     context = {
         "course": course,
         "lesson": lesson,
@@ -173,15 +205,22 @@ def lesson_detail(request, slug, lesson_slug):
         "teaches": teaches,
         "progress": percent(len(done_ids), len(curriculum)),
         "previous_lesson": curriculum[position - 1] if position > 0 else None,
-        "next_lesson": curriculum[position + 1] if position + 1 < len(curriculum) else None,
+        "next_lesson": next_lesson,
+        # Where "Complete and continue" leads: the next lesson, or the finish screen.
+        "continue_url": (
+            reverse("learning:lesson", args=[course.slug, next_lesson.slug])
+            if next_lesson
+            else reverse("learning:finish", args=[course.slug])
+        ),
         "position": position + 1,
         "lesson_total": len(curriculum),
         "attachments": list(lesson.attachments.all()),
         "certificate": enrollment
         and Certificate.objects.filter(user=request.user, course=course).first(),
+        "quiz": quiz,
         **lesson_conversation(course, lesson, enrolled=bool(enrollment), teaches=teaches),
     }
-    return render(request, "learning/lesson_detail.html", context)
+    return render(request, "learning/lesson_detail.html", context, status=status)
 
 
 def certificate_detail(request, uuid):
@@ -191,7 +230,15 @@ def certificate_detail(request, uuid):
         ),
         uuid=uuid,
     )
-    return render(request, "learning/certificate_detail.html", {"certificate": certificate})
+    return render(
+        request,
+        "learning/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "is_owner": request.user.is_authenticated and request.user.pk == certificate.user_id,
+            "quizzes": quizzes.summary(certificate.user, certificate.course),
+        },
+    )
 
 
 @login_required
@@ -234,6 +281,8 @@ def complete(request, slug, lesson_slug):
         result = services.set_lesson_complete(user=request.user, lesson=lesson, done=done)
     except Enrollment.DoesNotExist:
         raise PermissionDenied(_("Enrol in the course to track your progress.")) from None
+    except services.QuizLessonError:
+        return bad_request(request, _("A quiz is completed by passing it: answer its questions."))
     certificate_url = result.certificate.get_absolute_url() if result.certificate else None
     if result.certificate_issued:  # also for the script, which reloads the page to show it
         messages.success(
@@ -275,7 +324,7 @@ def review(request, slug):
         text=form.cleaned_data["text"],
     )
     messages.success(request, _("Thanks for your review.") if created else _("Review updated."))
-    return redirect(course.get_absolute_url() + "#reviews")
+    return redirect(_safe_next(request, course.get_absolute_url() + "#reviews"))
 
 
 @require_POST

@@ -289,6 +289,7 @@ CATALOG_TEMPLATE_HOOKS = {
     "course_questions": "learning/hooks/course_questions.html",
     # The studio's course page (admin/courses/course/change_form_object_tools.html).
     "studio_course_tools": "learning/hooks/studio_course_tools.html",
+    "curriculum_quiz": "learning/hooks/curriculum_quiz.html",
 }
 # Lesson and attachment pages are learning's views; instructor pages are the catalog's: the
 # models below link to them without reversing a name of an app above their own.

@@ -15,7 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+from courses.models import (
+    Attachment,
+    Category,
+    Course,
+    CourseInstructor,
+    Lesson,
+    QuizOption,
+    QuizQuestion,
+    Section,
+)
+from courses.services import quiz_problems
 from learning.models import (
     Announcement,
     Answer,
@@ -23,6 +33,8 @@ from learning.models import (
     Enrollment,
     LessonProgress,
     Question,
+    QuizAnswer,
+    QuizAttempt,
     Review,
     WishlistItem,
 )
@@ -33,7 +45,7 @@ DEMO_ACCOUNTS = ["admin@example.com", "instructor@example.com", "learner@example
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 MODELS = [Category, User, EmailAddress, Course, CourseInstructor, Section, Lesson, Attachment,
           Enrollment, LessonProgress, Review, Certificate, WishlistItem, Question, Answer,
-          Announcement]  # fmt: skip
+          Announcement, QuizQuestion, QuizOption, QuizAttempt, QuizAnswer]  # fmt: skip
 
 
 @pytest.fixture
@@ -324,3 +336,49 @@ def test_the_demo_learner_studied_in_the_last_week(demo):
     )
     assert timezone.now() - latest["newest"] < timedelta(days=2)
     assert timezone.now() - latest["oldest"] < timedelta(days=8)
+
+
+def test_four_courses_have_a_quiz_of_three_to_five_answerable_questions(demo):
+    quizzes = Lesson.objects.filter(kind=Lesson.Kind.QUIZ, course__status=Course.Status.PUBLISHED)
+    assert quizzes.values("course").distinct().count() >= 4
+    for quiz in quizzes:
+        assert 3 <= quiz.quiz_questions.count() <= 5, quiz
+    for course in Course.objects.published():
+        assert quiz_problems(course) == [], course
+    assert QuizQuestion.objects.filter(kind=QuizQuestion.Kind.MULTIPLE).exists()
+
+
+def test_quiz_attempts_match_their_answers(demo):
+    for attempt in QuizAttempt.objects.select_related("lesson"):
+        answers = list(attempt.answers.all())
+        assert len(answers) == attempt.lesson.quiz_questions.count()
+        assert attempt.score == 100 * sum(a.correct for a in answers) // len(answers)
+        assert attempt.passed == (attempt.score >= attempt.lesson.pass_mark)
+        assert attempt.course_id == attempt.lesson.course_id
+        for answer in answers:
+            correct = set(
+                answer.question.options.filter(is_correct=True).values_list("pk", flat=True)
+            )
+            assert answer.correct == (set(answer.chosen) == correct)
+    assert QuizAnswer.objects.count() > QuizAttempt.objects.count()
+
+
+def test_completed_quizzes_were_passed_and_certificates_need_every_quiz(demo):
+    for progress in LessonProgress.objects.filter(lesson__kind=Lesson.Kind.QUIZ):
+        assert QuizAttempt.objects.filter(
+            user=progress.user, lesson=progress.lesson, passed=True
+        ).exists()
+    for certificate in Certificate.objects.all():
+        quizzes = Lesson.objects.filter(course=certificate.course, kind=Lesson.Kind.QUIZ)
+        for quiz in quizzes:
+            assert quiz.quiz_attempts.filter(user=certificate.user, passed=True).exists()
+
+
+def test_the_demo_learner_failed_then_passed_a_quiz_and_has_one_to_retry(demo):
+    learner = User.objects.get(email="learner@example.com")
+    attempts = QuizAttempt.objects.filter(user=learner).order_by("created")
+    passed = [a for a in attempts if a.passed]
+    assert passed and attempts.filter(lesson=passed[0].lesson, passed=False).exists()
+    assert attempts.filter(lesson=passed[0].lesson).first().passed is False
+    pending = attempts.exclude(lesson__in=[a.lesson for a in passed])
+    assert pending.exists() and not pending.filter(passed=True).exists()

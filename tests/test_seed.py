@@ -51,7 +51,7 @@ def test_seeds_the_requested_shapes():
         assert course.instructors.exists()
     assert not Section.objects.annotate(n=Count("lessons")).filter(n=0).exists()
     assert Lesson.objects.filter(is_preview=True).count() == 40
-    assert set(Lesson.objects.values_list("kind", flat=True)) == {"text", "video"}
+    assert set(Lesson.objects.values_list("kind", flat=True)) == {"text", "video", "quiz"}
     assert Enrollment.objects.exists() and LessonProgress.objects.exists()
     assert Review.objects.exists() and WishlistItem.objects.exists()
     assert Course.objects.values("category").distinct().count() >= 10
@@ -192,3 +192,42 @@ def test_reseeding_replaces_the_threads():
     first = Question.objects.count()
     seed()
     assert Question.objects.count() == first
+
+
+def test_seeds_quizzes_that_learners_passed_for_their_certificates():
+    from courses.models import QuizOption, QuizQuestion
+    from courses.services import quiz_problems
+    from learning.models import QuizAnswer, QuizAttempt
+
+    seed()
+    quizzes = Lesson.objects.filter(kind=Lesson.Kind.QUIZ)
+    assert quizzes.count() == 10  # every fourth of 40 courses
+    for quiz in quizzes:
+        assert quiz.quiz_questions.count() == 3
+        assert quiz_problems(quiz.course) == []
+    assert QuizOption.objects.count() == 3 * QuizQuestion.objects.count()
+    for certificate in Certificate.objects.filter(course__lessons__kind=Lesson.Kind.QUIZ):
+        assert QuizAttempt.objects.filter(
+            user=certificate.user, course=certificate.course, passed=True
+        ).exists()
+    for attempt in QuizAttempt.objects.all():
+        answers = list(QuizAnswer.objects.filter(attempt=attempt))
+        assert len(answers) == 3
+        assert attempt.score == 100 * sum(a.correct for a in answers) // 3
+        assert attempt.passed == (attempt.score >= attempt.lesson.pass_mark)
+        for answer in answers:
+            right = set(
+                answer.question.options.filter(is_correct=True).values_list("pk", flat=True)
+            )
+            assert answer.correct == (set(answer.chosen) == right)
+    assert QuizAttempt.objects.filter(passed=False).exists()
+
+
+def test_reseeding_replaces_the_quizzes():
+    from courses.models import QuizOption
+    from learning.models import QuizAnswer, QuizAttempt
+
+    seed()
+    counts = [m.objects.count() for m in (QuizOption, QuizAttempt, QuizAnswer)]
+    seed()
+    assert [m.objects.count() for m in (QuizOption, QuizAttempt, QuizAnswer)] == counts

@@ -1,7 +1,17 @@
 import factory
 from django.utils import timezone
+from django.utils.text import slugify
 
-from courses.models import Attachment, Category, Course, CourseInstructor, Lesson, Section
+from courses.models import (
+    Attachment,
+    Category,
+    Course,
+    CourseInstructor,
+    Lesson,
+    QuizOption,
+    QuizQuestion,
+    Section,
+)
 from users.tests.factories import InstructorFactory
 
 
@@ -69,6 +79,51 @@ class LessonFactory(factory.django.DjangoModelFactory):
     kind = Lesson.Kind.TEXT
     body = "Some **Markdown** text."
     duration = 10
+
+
+class QuizQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizQuestion
+
+    lesson = factory.SubFactory(LessonFactory, kind=Lesson.Kind.QUIZ)
+    text = factory.Sequence(lambda n: f"Which answer is right in question {n}?")
+    kind = QuizQuestion.Kind.SINGLE
+    explanation = "Because the **lesson** says so."
+    order = factory.Sequence(lambda n: n)
+
+
+class QuizOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizOption
+
+    question = factory.SubFactory(QuizQuestionFactory)
+    text = factory.Sequence(lambda n: f"Answer {n}")
+    is_correct = False
+    order = factory.Sequence(lambda n: n)
+
+
+def add_quiz(section, *, title="Check your understanding", questions=3, pass_mark=70, **kwargs):
+    """A quiz lesson at the end of `section`: `questions` one-answer questions, each with three
+    options of which the first is correct ("Right n" / "Wrong n-a" / "Wrong n-b")."""
+    lesson = LessonFactory(
+        section=section,
+        title=title,
+        slug=kwargs.pop("slug", None) or slugify(title),
+        kind=Lesson.Kind.QUIZ,
+        body="Answer the questions below.",
+        pass_mark=pass_mark,
+        order=kwargs.pop("order", 100),
+        **kwargs,
+    )
+    for n in range(1, questions + 1):
+        question = QuizQuestionFactory(
+            lesson=lesson, text=f"Question {n}: which is right?", order=n,
+            explanation=f"Explanation {n}: the right one is right.",
+        )  # fmt: skip
+        QuizOptionFactory(question=question, text=f"Right {n}", is_correct=True, order=0)
+        QuizOptionFactory(question=question, text=f"Wrong {n}-a", order=1)
+        QuizOptionFactory(question=question, text=f"Wrong {n}-b", order=2)
+    return lesson
 
 
 class AttachmentFactory(factory.django.DjangoModelFactory):

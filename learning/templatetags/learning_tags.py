@@ -6,6 +6,8 @@ Contract used by templates/courses/*:
 - {% wishlist_toggle course %}  heart button on course cards (constant queries per page)
 - {% course_questions course %} the latest questions, for enrolled learners and instructors only
                                 (anonymous pages are cached whole: they show none)
+- {% quiz_best lesson %}        an enrolled learner's best score on a quiz lesson of the curriculum
+                                (the course's scores read once per request)
 
 The signed-in user's enrolled and wishlisted course ids are read once per request and kept on
 the request, so a page of N cards costs the same two queries whatever N is.
@@ -14,7 +16,7 @@ the request, so a page of N cards costs the same two queries whatever N is.
 from django import template
 from django.db.models import Count, Window
 
-from learning import services
+from learning import quizzes, services
 from learning.conversation.services import teaches as teaches_course
 from learning.forms import ReviewForm
 from learning.models import (
@@ -62,6 +64,16 @@ class LearnerState:
         return self._wishlisted
 
 
+def _quiz_results(request, course_id):
+    """{quiz lesson id: QuizResult} of the signed-in learner in this course, once per request."""
+    cache = request.__dict__.setdefault("_quiz_results", {})
+    if course_id not in cache:
+        cache[course_id] = {}
+        if course_id in learner_state(request).enrolled:
+            cache[course_id] = quizzes.results_in_courses(request.user, [course_id])
+    return cache[course_id]
+
+
 def learner_state(request):
     state = getattr(request, "_learner_state", None)
     if state is None or state.user is not request.user:
@@ -91,6 +103,14 @@ def wishlist_toggle(context, course, compact=True):
         "compact": compact,
         "next": request.get_full_path() if request else course.get_absolute_url(),
     }
+
+
+@register.inclusion_tag("learning/tags/quiz_best.html", takes_context=True)
+def quiz_best(context, lesson):
+    request = _request_of(context)
+    if request is None or not request.user.is_authenticated:
+        return {"result": None}
+    return {"result": _quiz_results(request, lesson.course_id).get(lesson.pk)}
 
 
 @register.inclusion_tag("learning/tags/course_actions.html", takes_context=True)

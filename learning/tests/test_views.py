@@ -42,7 +42,7 @@ def test_unenrolled_learner_is_sent_to_course_page_with_message(learner_client, 
 def test_enrolled_learner_sees_lesson(enrolled_client, lessons):
     response = enrolled_client.get(lesson_url(lessons[1]))
     assert response.status_code == 200
-    assert "Mark as complete" in response.text
+    assert "Complete and continue" in response.text
 
 
 def test_instructor_sees_lessons_without_enrolling(instructor_client, lessons):
@@ -242,11 +242,11 @@ def test_resume_goes_to_first_unfinished_lesson(enrolled_client, learner, course
     assert response.url == lesson_url(lessons[2])
 
 
-def test_resume_goes_to_last_lesson_when_all_done(enrolled_client, learner, course, lessons):
+def test_resume_goes_to_the_finish_screen_when_all_done(enrolled_client, learner, course, lessons):
     for lesson in lessons:
         services.set_lesson_complete(user=learner, lesson=lesson, done=True)
     response = enrolled_client.get(reverse("learning:resume", kwargs={"slug": course.slug}))
-    assert response.url == lesson_url(lessons[-1])
+    assert response.url == reverse("learning:finish", kwargs={"slug": course.slug})
 
 
 def test_resume_sends_unenrolled_learner_to_course_page(learner_client, course):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Course
-from courses.tests.factories import AttachmentFactory, course_with_lessons
+from courses.tests.factories import AttachmentFactory, add_quiz, course_with_lessons
 from learning import services
 from learning.conversation import services as conversation
 from learning.models import Answer
@@ -66,6 +66,8 @@ def world():
     old_answer = conversation.answer(user=enrolled, question=question, body="Thanks.")
     Answer.objects.filter(pk=old_answer.pk).update(created=timezone.now() - timedelta(hours=1))
     q_question = conversation.ask(user=other, lesson=_locked_lesson(Q), title="Q?", body="")
+    quiz = add_quiz(P.sections.order_by("order").last(), title="P quiz")
+    draft_quiz = add_quiz(D.sections.order_by("order").last(), title="D quiz")
     return {
         "users": {
             "learner": learner,
@@ -92,6 +94,8 @@ def world():
         "answer": answer,
         "old_answer": old_answer,
         "q_question": q_question,
+        "quiz": quiz,
+        "draft_quiz": draft_quiz,
     }
 
 
@@ -198,6 +202,32 @@ MATRIX = {
         "post",
         lambda w: _lesson_url("learning:complete", w["draft_lesson"]),
         [404, 404, 404, 404, 403, 404, 404, 403],
+    ),
+    "quiz-get": ("get", lambda w: _lesson_url("learning:quiz", w["quiz"]), {ALL: 405}),
+    "quiz": (
+        "post",
+        lambda w: _lesson_url("learning:quiz", w["quiz"]),
+        ["login", 403, 302, 403, 403, 403, 403, 403],
+    ),
+    "quiz-draft": (
+        "post",
+        lambda w: _lesson_url("learning:quiz", w["draft_quiz"]),
+        [404, 404, 404, 404, 403, 404, 404, 403],
+    ),
+    "quiz-of-a-lesson-that-is-not-one": (
+        "post",
+        lambda w: _lesson_url("learning:quiz", w["locked"]),
+        {ALL: 404},
+    ),
+    "finish": (
+        "get",
+        lambda w: reverse("learning:finish", args=["course-p"]),
+        ["login", 302, 200, 302, 302, 302, 302, 302],
+    ),
+    "finish-draft": (
+        "get",
+        lambda w: reverse("learning:finish", args=["course-d"]),
+        ["login", 404, 404, 404, 302, 404, 404, 302],
     ),
     "review": (
         "post",
@@ -418,8 +448,15 @@ ROW_DATA = {
     "ask": lambda w: {"lesson": w["locked"].slug, "title": "How?"},
     "answer": lambda w: {"body": "Like this."},
     "question-moderate": lambda w: {"action": "pin"},
+    "quiz": lambda w: _right_answers(w["quiz"]),
+    "quiz-draft": lambda w: _right_answers(w["draft_quiz"]),
     "answer-moderate": lambda w: {"action": "hide"},
 }
+
+
+def _right_answers(quiz):
+    answers = {f"q{q.pk}": q.options.get(is_correct=True).pk for q in quiz.quiz_questions.all()}
+    return {"token": "0b6a5f2e-2f7e-4d62-9a34-5c1e9b1f0a11", **answers}
 
 
 def _expected(spec):
@@ -499,7 +536,7 @@ REMOVED_CHECKS = {
     "draft-visibility": (
         "courses.models.CourseQuerySet.visible_to",
         _every_course_is_visible,
-        ["course-draft", "lesson-draft", "resume-draft"],
+        ["course-draft", "lesson-draft", "resume-draft", "quiz-draft", "finish-draft"],
     ),
     "membership-of-the-conversation": (
         "learning.conversation.services.is_member",
@@ -544,7 +581,7 @@ def test_every_named_url_is_in_the_matrix():
         "learning:question_delete", "learning:question_moderate", "learning:answer",
         "learning:answer_edit", "learning:answer_delete", "learning:answer_accept",
         "learning:answer_moderate", "learning:announcements", "users:email_preferences",
-        "users:unsubscribe",
+        "users:unsubscribe", "learning:quiz", "learning:finish",
     }  # fmt: skip
     names = set()
     resolver = get_resolver()

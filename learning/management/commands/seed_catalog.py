@@ -85,6 +85,11 @@ ANSWERS = ["Check the order of the steps in the lesson.", "Restart from the last
            "The **second** example covers exactly this.", "Read the error message from the top."]
 # About this share of enrolments come with a question.
 THREAD_SHARE = 0.15
+# Every QUIZ_EVERY-th course ends with a quiz of QUIZ_QUESTIONS questions of three options each
+# (chosen by position, not by the random generator: the rest of a seed's catalog is unchanged).
+QUIZ_EVERY = 4
+QUIZ_QUESTIONS = 3
+QUIZ_NAMESPACE = uuid.UUID("5eed0000-0000-4000-8000-00000000a11a")
 VIDEOS = ["https://www.youtube.com/watch?v=aqz-KE-bpKQ", "https://vimeo.com/76979871",
           "https://www.youtube.com/watch?v=eRsGyueVLvQ", "https://youtu.be/R6MlUcmOul8"]
 FIRST = ["Ana", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jia", "Kai", "Lea",
@@ -207,6 +212,13 @@ class Command(BaseCommand):
         for start in range(0, len(course_ids), 500):
             chunk = course_ids[start : start + 500]
             Answer.objects.filter(question__course__in=chunk).delete()
+            for model, lookup in (
+                (QuizAnswer, "question__lesson__course__in"),
+                (QuizAttempt, "course__in"),
+                (QuizOption, "question__lesson__course__in"),
+                (QuizQuestion, "lesson__course__in"),
+            ):
+                model.objects.filter(**{lookup: chunk})._raw_delete(model.objects.db)
             for model in (Question, Announcement):
                 model.objects.filter(course__in=chunk)._raw_delete(model.objects.db)
             QuizAnswer.objects.filter(attempt__course__in=chunk)._raw_delete(QuizAnswer.objects.db)
@@ -352,9 +364,42 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Section, Lesson]):
                 cursor.execute(sql)
+        self.insert_quizzes(plans)
         self.insert_activity(plans, activity, learners)
         self.insert_threads(activity, links)
         return courses
+
+    def insert_quizzes(self, plans):
+        """The questions and options of the quiz lessons (each plan["quiz"] becomes its
+        questions as (question id, a right option id, a wrong option id), for the attempts)."""
+        question_id, option_id = self.next_id(QuizQuestion), self.next_id(QuizOption)
+        questions, options = [], []
+        for plan in plans:
+            if not plan["quiz"]:
+                continue
+            topic, answers = plan["topic"], []
+            for n in range(QUIZ_QUESTIONS):
+                questions.append((question_id, plan["lesson_ids"][-1],
+                                  f"Which step comes {('first', 'next', 'last')[n % 3]} with "
+                                  f"{topic}?", QuizQuestion.Kind.SINGLE.value,
+                                  f"The lessons on **{topic}** show it in this order.", n))  # fmt: skip
+                right = n % 3  # the right answer's place varies
+                ids = []
+                for place in range(3):
+                    options.append((option_id, question_id, f"{VERBS[(n + place) % len(VERBS)]} "
+                                    f"the {OBJECTS[place]}", place == right, place))  # fmt: skip
+                    ids.append(option_id)
+                    option_id += 1
+                answers.append((question_id, ids[right], ids[(right + 1) % 3]))
+                question_id += 1
+            plan["quiz"] = answers
+        fields = ["id", "lesson", "text", "kind", "explanation", "order"]
+        self.insert_rows(QuizQuestion, fields, questions, "quiz questions")
+        fields = ["id", "question", "text", "is_correct", "order"]
+        self.insert_rows(QuizOption, fields, options, "quiz options")
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [QuizQuestion, QuizOption]):
+                cursor.execute(sql)
 
     def plan_course(self, index, categories):
         rng = self.rng
@@ -401,7 +446,15 @@ class Command(BaseCommand):
             sections.append((f"Part {s + 1}: {rng.choice(TOPICS)}", lessons))
         course.lesson_count = number
         course.total_duration = minutes
-        return {"course": course, "sections": sections}
+        quiz = index % QUIZ_EVERY == 1
+        if quiz:  # the course's last lesson checks what it taught
+            name, slug, order, _kind, _body, _video, duration, preview = sections[-1][1][-1]
+            sections[-1][1][-1] = (
+                f"Quiz: {name}", slug, order, Lesson.Kind.QUIZ.value,
+                f"Check what you learnt about **{topic}** before the certificate.", "",
+                duration, preview,
+            )  # fmt: skip
+        return {"course": course, "sections": sections, "quiz": quiz, "topic": topic}
 
     def plan_activity(self, plans, learners):
         """(learner, plan, lessons done, rating) tuples; popular courses get more learners."""
@@ -434,9 +487,26 @@ class Command(BaseCommand):
         finished = connection.ops.adapt_datetimefield_value(EPOCH)
         uuid_field = Certificate._meta.get_field("uuid")
         enrollments, progress, reviews, certificates, wishes = [], [], [], [], []
+        attempt_id = self.next_id(QuizAttempt)
+        token_field = QuizAttempt._meta.get_field("token")
+        chosen_field = QuizAnswer._meta.get_field("chosen")
+        attempts, answers = [], []
         for learner, plan, done, rating in activity:
             course, lesson_ids = plan["course"], plan["lesson_ids"]
             completed = done == len(lesson_ids)
+            if plan["quiz"] and done >= len(lesson_ids) - 1:
+                # Passed by those who finished; failed once by those who stopped right before.
+                token = uuid.uuid5(QUIZ_NAMESPACE, f"{learner.pk}:{course.pk}")
+                right = QUIZ_QUESTIONS if completed else 1
+                score = 100 * right // QUIZ_QUESTIONS
+                attempts.append((attempt_id, learner.pk, lesson_ids[-1], course.pk, score,
+                                 completed, token_field.get_db_prep_save(token, connection),
+                                 finished))  # fmt: skip
+                for n, (question, right_option, wrong_option) in enumerate(plan["quiz"]):
+                    option = right_option if n < right else wrong_option
+                    chosen = chosen_field.get_db_prep_save([option], connection)
+                    answers.append((attempt_id, question, chosen, n < right))
+                attempt_id += 1
             enrollments.append((learner.pk, course.pk, finished if completed else None))
             progress += [(learner.pk, lesson, course.pk) for lesson in lesson_ids[:done]]
             if rating:
@@ -456,6 +526,13 @@ class Command(BaseCommand):
                     wishes.append((learner.pk, course.pk))
         self.insert_rows(Enrollment, ["user", "course", "completed_at"], enrollments, "enrolments")
         self.insert_rows(LessonProgress, ["user", "lesson", "course"], progress, "lesson progress")
+        attempt_fields = ["id", "user", "lesson", "course", "score", "passed", "token", "created"]
+        self.insert_rows(QuizAttempt, attempt_fields, attempts, "quiz attempts")
+        answer_fields = ["attempt", "question", "chosen", "correct"]
+        self.insert_rows(QuizAnswer, answer_fields, answers, "quiz answers")
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [QuizAttempt]):
+                cursor.execute(sql)
         review_fields = ["user", "course", "rating", "text", "progress_percent"]
         self.insert_rows(Review, review_fields, reviews, "reviews")
         certificate_fields = ["user", "course", "uuid", "learner_name", "course_title"]
