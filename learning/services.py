@@ -201,6 +201,12 @@ def issue_certificate(*, user, course: Course) -> tuple[Certificate, bool]:
     return certificate, issued
 
 
+def teaches(user, course: Course) -> bool:
+    """Its instructors and superusers run a course: they see its drafts and lessons, answer and
+    moderate its questions. The one rule every view, tag and service asks."""
+    return user.is_authenticated and (user.is_superuser or course.is_taught_by(user))
+
+
 def may_review(user, course: Course, *, enrolled: bool | None = None) -> bool:
     """Who may review a course: a learner enrolled in it, not one of its instructors, while it
     is published (`enrolled`: whether they are, when the caller already knows)."""

@@ -45,10 +45,6 @@ def _lesson_or_404(course, lesson_slug):
     )
 
 
-def _teaches(user, course):
-    return user.is_authenticated and (user.is_superuser or course.is_taught_by(user))
-
-
 def _enrollment(user, course):
     if not user.is_authenticated:
         return None
@@ -65,7 +61,7 @@ def _deny_lesson(request, course, lesson, *, enrolled=None):
         return redirect_to_login(request.get_full_path())
     if enrolled is None:
         enrolled = Enrollment.objects.filter(user=user, course=course).exists()
-    if enrolled or _teaches(user, course):
+    if enrolled or services.teaches(user, course):
         return None
     messages.info(request, _("Enrol in the course to open this lesson."))
     return redirect(course.get_absolute_url())
@@ -126,7 +122,7 @@ def resume(request, slug):
     course = _course_or_404(request, slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (_teaches(request.user, course) or _enrollment(request.user, course)):
+    if not (services.teaches(request.user, course) or _enrollment(request.user, course)):
         messages.info(request, _("Enrol in the course to start learning."))
         return redirect(course.get_absolute_url())
     lessons = list(Lesson.objects.filter(course=course).order_by(*CURRICULUM_ORDER).only("slug"))
@@ -188,7 +184,7 @@ def _render_lesson(
             sections.append({"section": item.section, "lessons": []})
         sections[-1]["lessons"].append(item)
     position = next(i for i, item in enumerate(curriculum) if item.pk == lesson.pk)
-    teaches = not enrollment and _teaches(request.user, course)
+    teaches = not enrollment and services.teaches(request.user, course)
     next_lesson = curriculum[position + 1] if position + 1 < len(curriculum) else None
     quiz = None
     if lesson.kind == Lesson.Kind.QUIZ:

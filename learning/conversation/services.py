@@ -13,6 +13,7 @@ from courses.models import Course, Lesson
 
 from .. import emails
 from ..models import Enrollment
+from ..services import teaches
 from .models import Announcement, Answer, Question
 
 # Authors may change or delete their own posts for this long (the pages say so).
@@ -35,10 +36,6 @@ class RateLimited(Refused):
 
 
 # --- who may do what --------------------------------------------------------------------------
-def teaches(user, course: Course) -> bool:
-    return user.is_authenticated and (user.is_superuser or course.is_taught_by(user))
-
-
 def is_member(user, course: Course, *, enrolled: bool | None = None) -> bool:
     """Learners enrolled in the course, its instructors and superusers read and post."""
     if not user.is_authenticated:

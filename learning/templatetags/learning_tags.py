@@ -17,7 +17,6 @@ from django import template
 from django.db.models import Count, Window
 
 from learning import quizzes, services
-from learning.conversation.services import teaches as teaches_course
 from learning.forms import ReviewForm
 from learning.models import (
     Certificate,
@@ -129,7 +128,7 @@ def course_actions(context, course):
             lessons_done = LessonProgress.objects.filter(user=user, course=course).count()
             certificate = Certificate.objects.filter(user=user, course=course).first()
         else:
-            teaches = user.is_superuser or course.is_taught_by(user)
+            teaches = services.teaches(user, course)
     lessons_total = course.lesson_count
     return {
         "course": course,
@@ -172,7 +171,7 @@ def course_questions(context, course):
     user = request.user if request else None
     if not (user and user.is_authenticated):
         return {"member": False}
-    teaches = teaches_course(user, course)
+    teaches = services.teaches(user, course)
     if not (teaches or course.pk in learner_state(request).enrolled):
         return {"member": False}
     questions = Question.objects.filter(course=course)
