@@ -62,7 +62,7 @@ bench: install
 	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 # The cold tables the default run leaves out: 100,000 courses on SQLite and PostgreSQL, 10,000 on
-# PostgreSQL (seeding 100,000 courses takes ~3 min on SQLite, ~9 min on PostgreSQL, once).
+# PostgreSQL (seeding 100,000 courses takes 2–3 min on SQLite, 9–12 min on PostgreSQL, once; ~22 min in all).
 bench-100k: install
 	$(BIN)/python bench/run.py --cold-only --courses 100000 $(BENCH_ARGS)
 	$(BIN)/python bench/run.py --cold-only --courses 10000 --postgres --database-url $(PG_BENCH)_10k $(BENCH_ARGS)
