@@ -26,9 +26,10 @@ def test_preview_lesson_is_open_to_anonymous_visitors(client, lessons):
     assert lessons[0].title in response.text
 
 
-def test_preview_lesson_describes_itself_and_stays_out_of_search_engines(client, lessons):
+def test_preview_lesson_describes_itself_and_stays_out_of_search_engines(client, lessons, settings):
     response = client.get(lesson_url(lessons[0]))
-    description = f"{lessons[0].title}: a lesson of {lessons[0].course.title} on Learnwell."
+    course = lessons[0].course
+    description = f"{lessons[0].title}: a lesson of {course.title} on {settings.SITE_NAME}."
     assert f'<meta name="description" content="{description}">' in response.text
     assert '<meta name="robots" content="noindex">' in response.text
 
